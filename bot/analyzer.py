@@ -1,0 +1,267 @@
+"""Text → index terms. Everything that shapes ranking happens here, as tokens.
+
+BM25 scores exactly what the analyzer emits, so spelling variants, compounds, acronyms
+and title weight are all decided in this module: `multi-modal` and `multimodal` share the
+term `multimod`; `open source`, `open-source` and `opensource` share `opensourc`; a corpus
+that writes "Reinforcement Learning from Human Feedback (RLHF)" makes that phrase also emit
+`rlhf`. The analyzer is fitted on a corpus (compounds and acronyms are mined from it), and
+the same fitted analyzer tokenizes queries, so both sides always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import Stemmer
+
+from bot.stopwords import ENGLISH, QUESTION
+
+#: Bump when tokens change: it keys the on-disk index cache.
+ANALYZER_VERSION = 1
+#: A section's title words are repeated this many times, so titles outweigh body text.
+TITLE_WEIGHT = 3
+
+# One-for-one character mapping (offsets stay valid): Unicode hyphens → "-", spaces → " ".
+_CHAR_MAP = str.maketrans(
+    {
+        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"},
+        **{c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"},
+        "\u2019": "'",
+        "\u2018": "'",
+    }
+)
+# A word, possibly a compound joined by hyphens or an apostrophe ("multi-modal", "model's").
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_VOWEL = re.compile(r"[aeiouy]")
+_CLITICS = frozenset({"s", "t", "re", "ll", "ve", "d", "m"})
+# "Long Form Words (LF)" — an acronym in parentheses, optionally quoted long form before it.
+_ACRONYM_DEF = re.compile(r"([^()\n]{3,160}?)[\"”']?\s*\(\s*([A-Za-z][A-Za-z0-9]{1,9})\s*\)")
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def normalize(text: str) -> str:
+    """Map Unicode hyphens and spaces to ASCII, keeping every character's offset."""
+    return text.translate(_CHAR_MAP)
+
+
+def _clean_word(word: str) -> str:
+    """Lowercase a word and drop clitics and acronym plurals ("LLMs" → "llm")."""
+    if "'" in word:
+        head, _, tail = word.partition("'")
+        word = head if tail.lower() in _CLITICS else head + tail
+    low = word.lower()
+    # Acronym plurals: "LLMs", "APIs" (the stemmer keeps "llms" since "llm" has no vowel).
+    plural_acronym = len(word) > 2 and word.endswith("s") and word[:-1].isupper()
+    if plural_acronym or (len(low) > 2 and low.endswith("s") and not _VOWEL.search(low[:-1])):
+        low = low[:-1]
+    return low
+
+
+def stem(word: str) -> str:
+    """The Snowball (Porter2) English stem of a lowercase word."""
+    return str(_STEMMER.stemWord(word))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A word in a text: where it is, and the terms it emits (for highlighting)."""
+
+    start: int
+    end: int
+    terms: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Word:
+    """One analysed word: its terms, and acronym terms it shares with its phrase."""
+
+    start: int
+    end: int
+    terms: list[str]
+    shared: list[str]
+
+
+@dataclass(slots=True)
+class Analyzer:
+    """A corpus-fitted tokenizer: compounds and acronyms known to the corpus are merged."""
+
+    #: Stems of words written solid or hyphenated in the corpus ("finetun", "opensourc").
+    compounds: frozenset[str] = frozenset()
+    #: Acronym term → the long form's terms, mined from "Long Form (ACR)" in the corpus.
+    acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    _pair_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for acro, long_form in self.acronyms.items():
+            self._phrases.setdefault(long_form[-1], []).append((long_form, acro))
+
+    # -- fitting -------------------------------------------------------------------------
+
+    @classmethod
+    def fit(cls, texts: Iterable[str]) -> Analyzer:
+        """Learn the corpus's compounds and acronym definitions."""
+        solid: set[str] = set()
+        acronyms: dict[str, Counter[tuple[str, ...]]] = {}
+        for text in texts:
+            norm = normalize(text)
+            for m in _WORD.finditer(norm):
+                parts = [p for p in _clean_word(m.group()).split("-") if p]
+                if len(parts) > 1:
+                    solid.add(stem("".join(parts)))
+                elif parts and len(parts[0]) > 5:
+                    solid.add(stem(parts[0]))
+            for acro, long_form in mine_acronyms(norm):
+                acronyms.setdefault(acro, Counter())[long_form] += 1
+        chosen = {
+            acro: max(forms.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+            for acro, forms in acronyms.items()
+        }
+        return cls(compounds=frozenset(solid), acronyms=chosen)
+
+    # -- tokenizing ----------------------------------------------------------------------
+
+    def _words(self, text: str) -> Iterator[tuple[int, int, list[str]]]:
+        """(start, end, lowercase parts) for each word or hyphenated compound."""
+        for m in _WORD.finditer(normalize(text)):
+            parts = [p for p in _clean_word(m.group()).split("-") if p]
+            if parts:
+                yield m.start(), m.end(), parts
+
+    def _joined(self, a: str, b: str) -> str | None:
+        """The compound stem of two adjacent words if the corpus writes them as one."""
+        key = (a, b)
+        if key not in self._pair_cache:
+            if len(self._pair_cache) > 200_000:
+                self._pair_cache.clear()
+            joined = stem(a + b)
+            self._pair_cache[key] = joined if joined in self.compounds else None
+        return self._pair_cache[key]
+
+    def _analyze(self, text: str, stop: frozenset[str]) -> list[_Word]:
+        """Per content word: its stems, its compound, and acronyms whose long form it ends."""
+        out: list[_Word] = []
+        seq: list[str] = []  # stems of the content words so far, for acronym long forms
+        owner: list[int] = []  # for each stem in seq, the index of its word in out
+        prev_last: str | None = None
+        for start, end, parts in self._words(text):
+            content = [p for p in parts if p not in stop]
+            if not content and len(parts) == 1:
+                prev_last = None
+                continue
+            stems = [stem(p) for p in content]
+            terms = list(stems)
+            if len(parts) > 1:
+                terms.append(stem("".join(parts)))
+            elif prev_last is not None:
+                joined = self._joined(prev_last, parts[0])
+                if joined is not None:
+                    terms.append(joined)
+            prev_last = parts[-1] if parts[-1] not in stop else None
+            out.append(_Word(start, end, terms, []))
+            if self._phrases and stems:
+                seq.extend(stems)
+                owner.extend([len(out) - 1] * len(stems))
+                for long_form, acro in self._phrases.get(stems[-1], ()):
+                    n = len(long_form)
+                    if len(seq) >= n and tuple(seq[-n:]) == long_form:
+                        terms.append(acro)
+                        for i in set(owner[-n:-1]):
+                            out[i].shared.append(acro)  # highlighted, but counted once
+        return out
+
+    def tokens(self, text: str, stop: frozenset[str] = ENGLISH) -> list[str]:
+        """The term list of a text, in order (duplicates kept: BM25 counts them)."""
+        out: list[str] = []
+        for word in self._analyze(text, stop):
+            out.extend(word.terms)
+        return out
+
+    def spans(self, text: str, stop: frozenset[str] = ENGLISH) -> list[Span]:
+        """Each content word with the terms it emits, for excerpts and highlighting."""
+        words = self._analyze(text, stop)
+        return [Span(w.start, w.end, frozenset(w.terms + w.shared)) for w in words]
+
+    def query_terms(self, text: str) -> list[str]:
+        """A query's distinct terms, question words dropped ("what do the reports say…")."""
+        terms = self.tokens(text, stop=ENGLISH | QUESTION)
+        return list(dict.fromkeys(terms))
+
+    def section_tokens(self, title: str, body: str) -> list[str]:
+        """One section's token list: the title repeated for weight, then the body."""
+        return self.tokens(title) * TITLE_WEIGHT + self.tokens(body)
+
+    def surface_words(self, text: str) -> Iterator[str]:
+        """Lowercase content words as written (the typo corrector's vocabulary)."""
+        for _s, _e, parts in self._words(text):
+            for p in parts:
+                if p not in ENGLISH and p.isalpha():
+                    yield p
+
+
+def mine_acronyms(text: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """("rlhf", ("reinforc", "learn", "human", "feedback")) for each definition in text.
+
+    A Schwartz–Hearst style match: the acronym's letters appear in order in the words
+    before the parenthesis, the last letter in the last word, the first letter starting
+    the first word (or inside it, for "eXplainable AI (XAI)").
+    """
+    for m in _ACRONYM_DEF.finditer(text):
+        short = m.group(2)
+        letters = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+        if sum(c.isupper() for c in letters) < 2 or not letters[0].isalpha():
+            continue
+        words = [w for w in re.findall(r"[^\W_]+", m.group(1).replace("-", " "))]
+        long_form = _match_long_form(letters.lower(), words)
+        if long_form is None:
+            continue
+        terms = tuple(stem(w.lower()) for w in long_form if w.lower() not in ENGLISH)
+        acro = stem(_clean_word(short))
+        if len(terms) >= 2 and acro not in terms:
+            yield acro, terms
+
+
+def _match_long_form(letters: str, words: list[str]) -> list[str] | None:
+    """The shortest run of trailing words that spells the acronym's letters in order."""
+    max_words = min(len(letters) + 5, 2 * len(letters) + 1)
+    for n in range(1, min(max_words, len(words)) + 1):
+        cand = words[-n:]
+        if cand[0].lower() in ENGLISH:
+            continue
+        if _spells(letters, [w.lower() for w in cand]):
+            return cand
+    return None
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    """Whether the words spell the letters: each content word gives the next letter with
+    its initial (the first word may give it from inside: "eXplainable") and may give more
+    from inside ("LOw-Rank" → "LoR"); stop words may give their initial or nothing."""
+
+    def inner(word: str, i: int) -> Iterator[int]:
+        """Letter indexes reachable after taking letters[i:] from inside word, in order."""
+        yield i
+        pos = 1
+        while i < len(letters):
+            pos = word.find(letters[i], pos) + 1
+            if pos == 0:
+                return
+            i += 1
+            yield i
+
+    def match(i: int, wi: int) -> bool:
+        if wi == len(words):
+            return i == len(letters)
+        word = words[wi]
+        if i < len(letters):
+            first = word[0] == letters[i] or (wi == 0 and letters[i] in word)
+            if first:
+                start = word.index(letters[i]) if wi == 0 else 0
+                if any(match(j, wi + 1) for j in inner(word[start:], i + 1)):
+                    return True
+        return word in ENGLISH and match(i, wi + 1)
+
+    return match(0, 0)

@@ -1,0 +1,133 @@
+"""Settings: environment variables and an optional `.env`, read once at start-up.
+
+Slack's own names stay unprefixed (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN,
+SLACK_API_URL) and so does PORT; everything else is LLMTREND_*. A wrong value is reported
+as one line naming the variable (`SettingsError`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The bundled reports: inside the package when installed, beside it in a checkout.
+_PACKAGE_SEEDS = Path(__file__).resolve().parent / "seeds"
+_CHECKOUT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+def bundled_seeds_dir() -> Path:
+    """Where the bundled seed reports are (works installed, editable and in a container)."""
+    return _PACKAGE_SEEDS if _PACKAGE_SEEDS.is_dir() else _CHECKOUT_SEEDS
+
+
+def default_data_dir() -> Path:
+    """A per-user data folder: $XDG_DATA_HOME/llmtrend or ~/.local/share/llmtrend."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "llmtrend"
+
+
+class SettingsError(Exception):
+    """A setting has a wrong value: the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with the defaults a fresh machine runs on."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LLMTREND_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_api_url: str = Field(
+        default=DEFAULT_SLACK_API_URL,
+        validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
+    )
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "port"))
+
+    reports_dir: Path = Field(default_factory=bundled_seeds_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    log_level: str = "INFO"
+    #: sqlite:///path (default: state.db in the data folder) or postgresql://user@host/db
+    state_url: SecretStr | None = None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        """Slack's SDK joins method names onto the base URL: it must end with '/'."""
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("reports_dir")
+    @classmethod
+    def _reports_dir(cls, value: Path) -> Path:
+        path = value.expanduser()
+        if not path.exists():
+            raise ValueError(f"folder {str(path)!r} does not exist")
+        if not path.is_dir():
+            raise ValueError(f"{str(path)!r} is not a folder")
+        return path
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir(cls, value: Path) -> Path:
+        return value.expanduser()
+
+
+def env_name(field: str) -> str:
+    """The variable a user sets for a settings field."""
+    if field.isupper():
+        return field
+    info = Settings.model_fields.get(field)
+    alias = getattr(info, "validation_alias", None) if info else None
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        if isinstance(first, str):
+            return first
+    return f"LLMTREND_{field.upper()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; a wrong value raises SettingsError naming the variable.
+
+    Overrides come from command-line flags (`reports_dir=...` for --reports-dir); an error
+    in one names the flag rather than the variable.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err.get("loc") else "?"
+        name = "--" + field.replace("_", "-") if field in given else env_name(field)
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {msg}") from None

@@ -1,0 +1,169 @@
+"""Reports and their sections, and the loader that reads a reports folder.
+
+Parsing is pure (`bot.parser.parse_report`); only `load_corpus` touches files, so a
+broken file can be skipped with a reason while every other report still loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+logger = logging.getLogger(__name__)
+
+SectionKind = Literal["section", "intro", "conclusion"]
+
+#: Files larger than this are skipped without being read whole.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+REPORT_SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of a report: the unit that is indexed and cited."""
+
+    report_id: str
+    number: int
+    kind: SectionKind
+    title: str
+    text: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report file, parsed."""
+
+    id: str
+    title: str | None
+    path: str
+    sections: tuple[Section, ...]
+    content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file that was not loaded, and why (shown by `llmtrend reports`)."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything loaded from one reports folder, in report-id order."""
+
+    root: str
+    reports: tuple[Report, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    warnings: tuple[SkippedFile, ...] = field(default=())
+
+    @property
+    def sections(self) -> list[Section]:
+        """All sections, ordered by report id then position (the search tie-break)."""
+        return [s for r in self.reports for s in r.sections]
+
+    def report(self, report_id: str) -> Report | None:
+        """The report with this id, if loaded."""
+        for r in self.reports:
+            if r.id == report_id:
+                return r
+        return None
+
+
+def _candidate_files(root: Path) -> list[Path]:
+    """Report files under root, recursively, skipping hidden files and folders."""
+    found: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix.lower() in REPORT_SUFFIXES and path.is_file():
+            found.append(path)
+    return found
+
+
+def report_ids(root: Path, files: list[Path]) -> dict[Path, str]:
+    """Report id = relative path without extension; colliding ids keep their extension."""
+    stems: dict[str, list[Path]] = {}
+    for f in files:
+        stems.setdefault(f.relative_to(root).with_suffix("").as_posix(), []).append(f)
+    ids: dict[Path, str] = {}
+    for stem, paths in stems.items():
+        for p in paths:
+            ids[p] = stem if len(paths) == 1 else p.relative_to(root).as_posix()
+    return ids
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A NUL byte in the first 8 KiB: a binary file, not a report."""
+    return b"\x00" in data[:8192]
+
+
+def read_report_text(path: Path) -> tuple[str | None, str | None, str | None]:
+    """Read one file: (text, skip reason, warning). Never raises for a bad file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, f"unreadable: {exc.strerror or exc}", None
+    if size > MAX_FILE_BYTES:
+        return None, f"too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})", None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"unreadable: {exc.strerror or exc}", None
+    if _looks_binary(data):
+        return None, "binary file (contains NUL bytes), not a text report", None
+    warning = None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        warning = "not valid UTF-8; undecodable bytes were replaced"
+    if not text.strip():
+        return None, "empty file", warning
+    return text, None, warning
+
+
+def content_hash(text: str) -> str:
+    """A stable hash of a report's text (first-seen records, index cache keys)."""
+    return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()
+
+
+def load_corpus(root: Path | str) -> Corpus:
+    """Load every report under root; a broken file is skipped with a reason, never fatal."""
+    from bot.parser import parse_report  # local import keeps the record types dependency-free
+
+    root_path = Path(root)
+    files = _candidate_files(root_path)
+    ids = report_ids(root_path, files)
+    reports: list[Report] = []
+    skipped: list[SkippedFile] = []
+    warnings: list[SkippedFile] = []
+    for path in files:
+        rel = path.relative_to(root_path).as_posix()
+        text, reason, warning = read_report_text(path)
+        if warning:
+            logger.warning("report %s: %s", rel, warning)
+            warnings.append(SkippedFile(rel, warning))
+        if text is None:
+            logger.warning("skipped report %s: %s", rel, reason)
+            skipped.append(SkippedFile(rel, reason or "unreadable"))
+            continue
+        try:
+            report = parse_report(text, report_id=ids[path], path=rel)
+        except Exception as exc:  # a parser bug must not stop the other reports
+            logger.exception("skipped report %s: could not be parsed", rel)
+            skipped.append(SkippedFile(rel, f"could not be parsed ({type(exc).__name__})"))
+            continue
+        if not report.sections:
+            skipped.append(SkippedFile(rel, "no text found"))
+            continue
+        reports.append(
+            Report(report.id, report.title, report.path, report.sections, content_hash(text))
+        )
+    reports.sort(key=lambda r: r.id)
+    return Corpus(str(root_path), tuple(reports), tuple(skipped), tuple(warnings))

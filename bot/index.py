@@ -1,0 +1,159 @@
+"""The section index: rank-bm25's scores, answered from precomputed postings.
+
+The reference (`bot.bm25.ReferenceBM25.get_scores`) scores every section for every query,
+which is fine at 50 sections and slow at 100,000. Here each term keeps its postings — the
+sections that contain it and their BM25 weight, computed with rank-bm25's own expression
+and idf — so a query touches only the sections that contain its terms, and adds the weights
+in query order exactly as rank-bm25 does: the scores are identical, bit for bit.
+
+Sections are kept in (report id, position) order, so breaking ties by section index is the
+documented tie-break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.analyzer import Analyzer
+from bot.bm25 import K1, B, ReferenceBM25
+from bot.corpus import Section
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexHit:
+    """A matching section (its index in `SectionIndex.sections`) and its BM25 score."""
+
+    doc: int
+    report_id: str
+    position: int
+    score: float
+
+
+def section_order(section: Section) -> tuple[str, int]:
+    """The total order behind every tie: report id, then position in the report."""
+    return (section.report_id, section.position)
+
+
+class SectionIndex:
+    """BM25 over one token list per section, built once, queried many times."""
+
+    def __init__(self, sections: Sequence[Section], analyzer: Analyzer) -> None:
+        self.sections: list[Section] = sorted(sections, key=section_order)
+        self.analyzer = analyzer
+        token_lists = [analyzer.section_tokens(s.title, s.text) for s in self.sections]
+        self.term_ids: dict[str, int] = {}
+        self.idf: FloatArray = np.zeros(0)
+        self.doc_len: IntArray = np.zeros(0, dtype=np.int64)
+        self.avgdl = 0.0
+        self._indptr: IntArray = np.zeros(1, dtype=np.int64)
+        self._docs: IntArray = np.zeros(0, dtype=np.int64)
+        self._weights: FloatArray = np.zeros(0)
+        if any(token_lists):
+            self._build(ReferenceBM25(token_lists))
+
+    @classmethod
+    def build(cls, sections: Sequence[Section]) -> SectionIndex:
+        """Fit the analyzer on these sections, then index them."""
+        analyzer = Analyzer.fit(f"{s.title}\n{s.text}" for s in sections)
+        return cls(sections, analyzer)
+
+    def _build(self, bm25: ReferenceBM25) -> None:
+        """Postings in CSR form: for term t, docs[indptr[t]:indptr[t+1]] and their weights."""
+        terms = sorted(bm25.idf)
+        self.term_ids = {t: i for i, t in enumerate(terms)}
+        self.idf = np.array([bm25.idf[t] for t in terms], dtype=np.float64)
+        tids: list[int] = []
+        docs: list[int] = []
+        tfs: list[int] = []
+        for d, freqs in enumerate(bm25.doc_freqs):
+            for term, tf in freqs.items():
+                tids.append(self.term_ids[term])
+                docs.append(d)
+                tfs.append(tf)
+        tid_arr = np.array(tids, dtype=np.int64)
+        order = np.lexsort((np.array(docs, dtype=np.int64), tid_arr))
+        tid_arr = tid_arr[order]
+        self._docs = np.array(docs, dtype=np.int64)[order]
+        q_freq = np.array(tfs, dtype=np.int64)[order]
+        self.doc_len = np.array(bm25.doc_len, dtype=np.int64)
+        self.avgdl = float(bm25.avgdl)
+        doc_len = self.doc_len[self._docs]
+        # rank-bm25's get_scores expression, term by term, so every weight is bit-identical
+        self._weights = self.idf[tid_arr] * (
+            q_freq * (K1 + 1) / (q_freq + K1 * (1 - B + B * doc_len / self.avgdl))
+        )
+        self._indptr = np.searchsorted(tid_arr, np.arange(len(terms) + 1)).astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self.sections)
+
+    def has_term(self, term: str) -> bool:
+        """Whether any section contains this analysed term."""
+        return term in self.term_ids
+
+    def doc_freq(self, term: str) -> int:
+        """How many sections contain this analysed term."""
+        tid = self.term_ids.get(term)
+        return 0 if tid is None else int(self._indptr[tid + 1] - self._indptr[tid])
+
+    def term_idf(self, term: str) -> float:
+        """The term's idf as rank-bm25 computed it (0 for an unknown term)."""
+        tid = self.term_ids.get(term)
+        return 0.0 if tid is None else float(self.idf[tid])
+
+    def postings(self, term: str) -> tuple[IntArray, FloatArray]:
+        """The sections containing term, and the term's BM25 weight in each."""
+        tid = self.term_ids.get(term)
+        if tid is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        lo, hi = int(self._indptr[tid]), int(self._indptr[tid + 1])
+        return self._docs[lo:hi], self._weights[lo:hi]
+
+    def score_terms(self, terms: Sequence[str]) -> tuple[IntArray, FloatArray]:
+        """(matching sections, their scores): rank-bm25's get_scores, restricted to matches."""
+        lists = [self.postings(t) for t in terms if t in self.term_ids]
+        if not lists:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(lists) == 1:
+            return lists[0][0], lists[0][1].copy()
+        scores = np.zeros(len(self.sections))
+        for docs, weights in lists:  # query order, as rank-bm25 adds them
+            scores[docs] += weights
+        matched = np.unique(np.concatenate([d for d, _ in lists]))
+        return matched, scores[matched]
+
+    def top(self, terms: Sequence[str], k: int, offset: int = 0) -> tuple[list[IndexHit], int]:
+        """The best k matches after offset, by score then (report id, position); and the total."""
+        docs, scores = self.score_terms(terms)
+        total = len(docs)
+        want = offset + k
+        if total == 0 or k <= 0 or offset >= total:
+            return [], total
+        if want < total:
+            # everything scoring at least the want-th best score, so ties stay complete
+            kth = np.partition(scores, total - want)[total - want]
+            keep = scores >= kth
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[offset:want]
+        hits = [
+            IndexHit(
+                int(docs[i]),
+                self.sections[int(docs[i])].report_id,
+                self.sections[int(docs[i])].position,
+                float(scores[i]),
+            )
+            for i in order
+        ]
+        return hits, total
+
+    def reference(self) -> ReferenceBM25 | None:
+        """A fresh rank-bm25 object over the same token lists: the oracle for tests and bench."""
+        token_lists = [self.analyzer.section_tokens(s.title, s.text) for s in self.sections]
+        return ReferenceBM25(token_lists) if any(token_lists) else None

@@ -1,0 +1,62 @@
+"""Typo correction for query words the corpus never uses ("multimodel" → "multimodal").
+
+Only close matches are corrected (4+ letters, one edit for short words and two for
+longer ones, counting a swap of neighbours as one edit), so gibberish finds nothing rather
+than a random word. Among equally close words the one more sections use wins.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MIN_LENGTH = 4
+
+
+def max_edits(word: str) -> int:
+    """How many edits a word of this length may be from its correction."""
+    return 1 if len(word) <= 5 else 2
+
+
+class Speller:
+    """The corpus's own words, bucketed by length for fast nearest-word lookups."""
+
+    def __init__(self, word_counts: Counter[str]) -> None:
+        self.counts = word_counts
+        self._by_length: dict[int, list[str]] = {}
+        for word in sorted(word_counts):
+            if len(word) >= MIN_LENGTH - 1:
+                self._by_length.setdefault(len(word), []).append(word)
+
+    @classmethod
+    def from_words(cls, words: Iterable[str]) -> Speller:
+        """Count words (one count per section they appear in, ideally)."""
+        return cls(Counter(words))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.counts
+
+    def correct(self, word: str) -> str | None:
+        """The closest corpus word, or None when nothing is close enough."""
+        word = word.lower()
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts:
+            return None
+        limit = max_edits(word)
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            choices = self._by_length.get(length)
+            if not choices:
+                continue
+            for cand, dist, _ in process.extract(
+                word, choices, scorer=OSA.distance, score_cutoff=limit, limit=20
+            ):
+                # a differing first letter costs credibility: allow it for one edit only
+                if cand[0] != word[0] and dist > 1:
+                    continue
+                key = (int(dist), -self.counts[cand], cand)
+                if best is None or key < best:
+                    best = key
+        return None if best is None else best[2]

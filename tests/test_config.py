@@ -1,0 +1,67 @@
+"""Settings: defaults that run on a fresh machine; bad values name their variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, bundled_seeds_dir, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (
+        "LLMTREND_REPORTS_DIR",
+        "LLMTREND_DATA_DIR",
+        "LLMTREND_LOG_LEVEL",
+        "PORT",
+        "SLACK_API_URL",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults_use_the_bundled_seeds() -> None:
+    settings = load_settings()
+    assert settings.reports_dir == bundled_seeds_dir()
+    assert len(list(settings.reports_dir.glob("*.txt"))) == 5
+    assert settings.port == 3000
+    assert settings.slack_api_url == "https://slack.com/api/"
+
+
+def test_slack_names_are_unprefixed_and_secrets_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    settings = load_settings()
+    assert settings.slack_bot_token is not None
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-secret-value"
+    assert "xoxb-secret-value" not in repr(settings)
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+def test_dotenv_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"LLMTREND_REPORTS_DIR={tmp_path}\nPORT=4000\n")
+    settings = load_settings()
+    assert settings.reports_dir == tmp_path
+    assert settings.port == 4000
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LLMTREND_REPORTS_DIR", "/does/not/exist"),
+        ("PORT", "eighty"),
+        ("LLMTREND_LOG_LEVEL", "LOUD"),
+        ("SLACK_API_URL", "slack.com"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"^{name}: "):
+        load_settings()
