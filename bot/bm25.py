@@ -20,7 +20,7 @@ B = 0.75
 EPSILON = 0.25
 
 
-class ReferenceBM25(BM25Okapi):
+class ReferenceBM25(BM25Okapi):  # type: ignore[misc]  # rank-bm25 ships no types
     """BM25Okapi(k1=1.5, b=0.75, epsilon=0.25) whose idf floor also covers idf == 0."""
 
     def __init__(self, corpus: Sequence[Sequence[str]]) -> None:

@@ -87,14 +87,23 @@ def _candidate_files(root: Path) -> list[Path]:
 
 
 def report_ids(root: Path, files: list[Path]) -> dict[Path, str]:
-    """Report id = relative path without extension; colliding ids keep their extension."""
+    """Report id = relative path without extension; colliding ids keep their extension.
+
+    `a.md` and `a.txt` become `a.md` and `a.txt`; should that clash with another file's
+    id (`a.md.txt` → `a.md`), every file in the clash keeps its whole relative path.
+    """
+    rel = {f: f.relative_to(root).as_posix() for f in files}
     stems: dict[str, list[Path]] = {}
     for f in files:
         stems.setdefault(f.relative_to(root).with_suffix("").as_posix(), []).append(f)
-    ids: dict[Path, str] = {}
-    for stem, paths in stems.items():
-        for p in paths:
-            ids[p] = stem if len(paths) == 1 else p.relative_to(root).as_posix()
+    ids = {p: stem if len(paths) == 1 else rel[p] for stem, paths in stems.items() for p in paths}
+    owners: dict[str, list[Path]] = {}
+    for p, rid in ids.items():
+        owners.setdefault(rid, []).append(p)
+    for paths in owners.values():
+        if len(paths) > 1:
+            for p in paths:
+                ids[p] = rel[p]
     return ids
 
 

@@ -12,11 +12,12 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.analyzer import ENGLISH, QUESTION, Analyzer
+from bot.analyzer import Analyzer
 from bot.corpus import Corpus, Report, Section
 from bot.excerpt import Excerpt, make_excerpt
 from bot.index import SectionIndex
 from bot.spelling import Speller
+from bot.stopwords import ENGLISH, QUESTION
 
 #: Longer queries are cut to this many characters (and the answer says so).
 MAX_QUERY_CHARS = 500
@@ -175,4 +176,3 @@ class SearchEngine:
                 if cand not in found:
                     found.append(cand)
         return tuple(found[:limit])
-

@@ -46,9 +46,7 @@ def search_text(answer: SearchAnswer, mark: Marker = plain_mark) -> str:
         return "\n".join(lines)
     first = answer.offset + 1
     last = answer.offset + len(answer.hits)
-    lines.append(
-        f'Results {first}–{last} of {answer.total} for "{answer.effective_query}":'
-    )
+    lines.append(f'Results {first}–{last} of {answer.total} for "{answer.effective_query}":')
     for i, hit in enumerate(answer.hits, start=first):
         s = hit.section
         title = hit.report_title or s.report_id

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from bot.corpus import Corpus, Report, Section
 from bot.search import SearchEngine
 
@@ -26,3 +29,49 @@ def cite(hit: object) -> str:
     """'000 §2' for a hit: the first three characters of the report id and the number."""
     section = hit.section  # type: ignore[attr-defined]
     return f"{section.report_id[:3]} §{section.number}"
+
+
+_ENTITY_OK = re.compile(r"&(amp|lt|gt);")
+
+
+def assert_within_limits(message: dict[str, Any], max_blocks: int = 50) -> None:
+    """Every Block Kit limit Slack enforces, counted on the text as sent."""
+    assert message.get("text"), "a plain-text fallback is always sent"
+    blocks = message["blocks"]
+    assert 0 < len(blocks) <= max_blocks
+    texts: list[str] = [message["text"]]
+    for block in blocks:
+        kind = block["type"]
+        if kind == "section":
+            assert len(block["text"]["text"]) <= 3000
+            texts.append(block["text"]["text"])
+        elif kind == "header":
+            assert block["text"]["type"] == "plain_text"
+            assert len(block["text"]["text"]) <= 150
+        elif kind == "context":
+            assert 0 < len(block["elements"]) <= 10
+            for element in block["elements"]:
+                assert len(element["text"]) <= 3000
+                texts.append(element["text"])
+        elif kind == "actions":
+            assert 0 < len(block["elements"]) <= 25
+            action_ids = [e["action_id"] for e in block["elements"]]
+            assert len(set(action_ids)) == len(action_ids)
+            for element in block["elements"]:
+                assert len(element["text"]["text"]) <= 75
+                assert len(element.get("value", "")) <= 2000
+    for text in texts:
+        for match in re.finditer("&", text):
+            assert _ENTITY_OK.match(text, match.start()), f"bare or cut entity in {text[-40:]!r}"
+
+
+def shown_text(node: Any) -> str:
+    """Only what Slack displays (every "text" field), not button values."""
+    if isinstance(node, dict):
+        return "\n".join(
+            node[k] if k == "text" and isinstance(node[k], str) else shown_text(node[k])
+            for k in node
+        )
+    if isinstance(node, list):
+        return "\n".join(shown_text(n) for n in node)
+    return ""

@@ -1,0 +1,206 @@
+"""Bolt wiring: the AsyncApp factory, the aiohttp server around it, and Socket Mode.
+
+`create_app(settings, deps)` is the one place the app is built; `llmtrend serve`, `llmtrend
+socket` and the tests all call it. Requests are acknowledged from the listener itself
+(`process_before_response=True`): Bolt's default polls for the ack every 10 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.deps import Deps
+from handlers import Registered, register_handlers
+
+logger = logging.getLogger("llmtrend")
+
+EVENTS_PATH = "/slack/events"
+CLAIM_RETENTION = timedelta(days=1)
+PURGE_EVERY_SECONDS = 3600.0
+
+DEPS_KEY: web.AppKey[Deps] = web.AppKey("deps", Deps)
+BOLT_KEY: web.AppKey[AsyncApp] = web.AppKey("bolt", AsyncApp)
+
+
+class StartupError(Exception):
+    """The app cannot start as configured: one line for the user, exit 2."""
+
+
+def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
+    """The Bolt app with every listener registered; secrets handed over explicitly."""
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="llmtrend",
+        client=deps.client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=True,
+        request_verification_enabled=True,
+        logger=logging.getLogger("llmtrend.bolt"),
+    )
+    registered = register_handlers(app, deps)
+    return app, registered
+
+
+async def check_token(deps: Deps) -> dict[str, str]:
+    """auth.test at start-up: a missing or rejected token stops us with one clear line."""
+    if deps.settings.slack_bot_token is None:
+        raise StartupError(
+            "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
+            "Slack app's OAuth & Permissions page (README: Connect to Slack)"
+        )
+    try:
+        response = await deps.client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown error") if exc.response else "unknown error"
+        raise StartupError(
+            f"SLACK_BOT_TOKEN was rejected by Slack ({error}): copy the Bot User OAuth Token "
+            "from your Slack app's OAuth & Permissions page (README: Connect to Slack)"
+        ) from None
+    except Exception as exc:
+        raise StartupError(
+            f"SLACK_API_URL {deps.settings.slack_api_url} could not be reached "
+            f"({type(exc).__name__})"
+        ) from None
+    return {"team": str(response.get("team_id", "")), "bot_user": str(response.get("user_id", ""))}
+
+
+async def _purge_claims(deps: Deps) -> None:
+    """Drop event claims older than a day, every hour (Slack retries within minutes)."""
+    while True:
+        try:
+            removed = await deps.store.purge_events(deps.clock() - CLAIM_RETENTION)
+            if removed:
+                logger.info("purged %d old event claims", removed)
+        except Exception:
+            logger.exception("purging event claims failed")
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def running(deps: Deps) -> AsyncIterator[None]:
+    """Background life of the app: load the index, purge claims; drain tasks on exit."""
+    loader = asyncio.create_task(deps.live.load(), name="load-index")
+    purger = asyncio.create_task(_purge_claims(deps), name="purge-claims")
+    try:
+        yield
+    finally:
+        purger.cancel()
+        if not loader.done():
+            loader.cancel()
+        await asyncio.gather(purger, loader, return_exceptions=True)
+        await deps.tasks.drain(seconds=10.0)
+        await deps.store.close()
+
+
+def create_web_app(deps: Deps, bolt: AsyncApp) -> web.Application:
+    """aiohttp: Slack's requests on /slack/events, /healthz (ready) and /livez (alive)."""
+    web_app = web.Application()
+    web_app[DEPS_KEY] = deps
+    web_app[BOLT_KEY] = bolt
+    web_app.router.add_post(EVENTS_PATH, _slack_events)
+    web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/livez", _livez)
+
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        async with running(deps):
+            yield
+
+    web_app.cleanup_ctx.append(lifecycle)
+    return web_app
+
+
+async def _slack_events(request: web.Request) -> web.Response:
+    bolt = request.app[BOLT_KEY]
+    bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+    return await to_aiohttp_response(bolt_response)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    """200 once the index is loaded; 503 while loading (load balancers wait)."""
+    engine = request.app[DEPS_KEY].live.current
+    if engine is None:
+        return web.json_response({"status": "loading"}, status=503)
+    return web.json_response(
+        {"status": "ok", "reports": len(engine.corpus.reports), "sections": len(engine.index)}
+    )
+
+
+async def _livez(_request: web.Request) -> web.Response:
+    """The process is alive (not necessarily ready)."""
+    return web.json_response({"status": "alive"})
+
+
+async def serve_http(settings: Settings, deps: Deps, host: str, port: int) -> None:
+    """`llmtrend serve`: bind at once, then answer Slack until SIGINT/SIGTERM."""
+    if settings.slack_signing_secret is None:
+        raise StartupError(
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+            "Basic Information page (README: Connect to Slack)"
+        )
+    await check_token(deps)
+    bolt, _ = create_app(settings, deps)
+    runner = web.AppRunner(create_web_app(deps, bolt), handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    logger.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    try:
+        await _wait_for_stop()
+    finally:
+        await runner.cleanup()
+
+
+async def _wait_for_stop() -> None:
+    """Sleep until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def serve_socket(settings: Settings, deps: Deps, port: int) -> None:
+    """`llmtrend socket`: Socket Mode, with /healthz on PORT (503 while disconnected)."""
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    if settings.slack_app_token is None:
+        raise StartupError(
+            "SLACK_APP_TOKEN is not set: create an app-level token (xapp-…) with the "
+            "connections:write scope on your Slack app's Basic Information page"
+        )
+    await check_token(deps)
+    bolt, _ = create_app(settings, deps)
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
+
+    async def healthz(_request: web.Request) -> web.Response:
+        connected = await handler.client.is_connected()
+        ready = deps.live.current is not None
+        status = 200 if connected and ready else 503
+        return web.json_response({"connected": connected, "ready": ready}, status=status)
+
+    health = web.Application()
+    health.router.add_get("/healthz", healthz)
+    health.router.add_get("/livez", _livez)
+    runner = web.AppRunner(health)
+    await runner.setup()
+    await web.TCPSite(runner, "0.0.0.0", port).start()  # noqa: S104 - health for the pod
+    async with running(deps):
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        logger.info("connected to Slack in Socket Mode; health on :%d/healthz", port)
+        try:
+            await _wait_for_stop()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+            await runner.cleanup()

@@ -1,0 +1,58 @@
+"""`llmtrend chat`: try the bot in a terminal, no Slack account or token needed.
+
+Each line goes through the same parsing, core and renderer as the Slack handlers —
+`/llmtrend …` as the slash command, `@llmtrend …` (or anything else) as a mention or DM —
+and the Block Kit reply is drawn as text. Piped input is answered line by line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot import respond
+from bot.blockkit import Message
+from bot.commands import parse_command, parse_message
+from bot.search import SearchEngine
+from bot.terminal import message_to_text
+
+BANNER = (
+    "llmtrend console: type /llmtrend <query>, @llmtrend <question>, or just a question.\n"
+    "/llmtrend help for usage; Ctrl-D or 'exit' to leave."
+)
+
+
+def reply_to(line: str, engine: SearchEngine | None) -> Message:
+    """What Slack would answer to one line typed in a channel or DM."""
+    text = line.strip()
+    if text.lower().startswith("/llmtrend"):
+        return respond.answer(parse_command(text[len("/llmtrend") :]), engine)
+    return respond.answer(parse_message(text), engine, shareable=False)
+
+
+def run_console(engine: SearchEngine, stdin: TextIO, stdout: TextIO) -> int:
+    """Answer each line until end of input; exit 0."""
+    interactive = stdin.isatty()
+    color = stdout.isatty()
+    if interactive:
+        print(BANNER, file=stdout)
+    while True:
+        if interactive:
+            print("\n> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            return 0
+        if line.strip().lower() in ("exit", "quit"):
+            return 0
+        if not line.strip():
+            continue
+        if not interactive:
+            print(f"> {line.strip()}", file=stdout)
+        print(message_to_text(reply_to(line, engine), color=color), file=stdout)
+        if not interactive:
+            print(file=stdout)
+        stdout.flush()
+
+
+def main_console(engine: SearchEngine) -> int:
+    return run_console(engine, sys.stdin, sys.stdout)

@@ -1,0 +1,49 @@
+"""Everything a listener needs, built once from the settings (the composition root's half)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.live import LiveEngine
+from bot.slackclient import web_client
+from bot.state import StateStore, open_store
+from bot.tasks import TaskTracker
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The real clock (tests inject their own)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    """The app's collaborators: injected, so tests can swap the clock, client and store."""
+
+    settings: Settings
+    live: LiveEngine
+    store: StateStore
+    client: AsyncWebClient
+    clock: Clock = utc_now
+    tasks: TaskTracker = field(default_factory=TaskTracker)
+
+
+def build_deps(settings: Settings, *, clock: Clock = utc_now) -> Deps:
+    """Open the state store and build the Web API client (nothing connects yet)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return Deps(
+        settings=settings,
+        live=LiveEngine(settings.reports_dir),
+        store=open_store(
+            settings.state_url.get_secret_value() if settings.state_url else None,
+            settings.data_dir,
+        ),
+        client=web_client(token, settings.slack_api_url),
+        clock=clock,
+    )

@@ -1,0 +1,91 @@
+"""Buttons on search results: More results (replaces the message) and Share in channel.
+
+Each is acked at once; the answer goes to the interaction's response_url from a tracked
+task. A response_url takes 5 answers within 30 minutes; past that the user is told.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot import ids, render, respond
+from bot.blockkit import Message
+from bot.commands import Request
+from bot.deps import Deps
+from bot.slackclient import response_client
+from handlers import Registered
+from handlers.errors import notify_response_url, request_ids
+
+logger = logging.getLogger("llmtrend.actions")
+
+
+def parse_value(raw: str | None) -> tuple[str, int]:
+    """A search button's value: (query, offset). Raises ValueError on a forged value."""
+    data = json.loads(raw or "{}")
+    query, offset = data.get("q"), data.get("o", 0)
+    if not isinstance(query, str) or not isinstance(offset, int) or offset < 0:
+        raise ValueError("not a search button value")
+    return query, offset
+
+
+def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
+    async def post(body: dict[str, Any], payload: dict[str, Any]) -> None:
+        """Answer through response_url; an expired one gets the user an explanation."""
+        response = await response_client(body["response_url"]).send_dict(payload)
+        if response.status_code == 200:
+            return
+        logger.warning(
+            "response_url answered %s %s", response.status_code, (response.body or "")[:100]
+        )
+        if response.status_code == 404 or "expired" in (response.body or ""):
+            channel = (body.get("channel") or {}).get("id")
+            user = (body.get("user") or {}).get("id")
+            if channel and user:
+                await deps.client.chat_postEphemeral(channel=channel, user=user, **render.expired())
+            return
+        raise RuntimeError(f"response_url answered {response.status_code}")
+
+    def run(body: dict[str, Any], make: Any, name: str) -> None:
+        async def work() -> None:
+            await post(body, make())
+
+        async def on_error(_exc: BaseException) -> None:
+            await notify_response_url(body["response_url"])
+
+        deps.tasks.spawn(work(), name=name, ids=request_ids(body), on_error=on_error)
+
+    @app.action(ids.ACTION_MORE)
+    async def on_more(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The next page of results, replacing the message."""
+        await ack()
+        ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
+
+        def make() -> Message:
+            query, offset = parse_value(action.get("value"))
+            message = respond.answer(
+                Request("search", query), deps.live.current, offset=offset, shareable=ephemeral
+            )
+            return {"replace_original": True, **message}
+
+        run(body, make, "more-results")
+
+    @app.action(ids.ACTION_SHARE)
+    async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The same results posted visibly in the channel, "shared by @user"."""
+        await ack()
+        user = (body.get("user") or {}).get("id")
+
+        def make() -> Message:
+            query, offset = parse_value(action.get("value"))
+            message = respond.answer(
+                Request("search", query), deps.live.current, offset=offset, shared_by=user
+            )
+            return {"response_type": "in_channel", "replace_original": False, **message}
+
+        run(body, make, "share")
+
+    registered.actions.extend([ids.ACTION_MORE, ids.ACTION_SHARE])

@@ -1,0 +1,23 @@
+"""`/llmtrend …`: answered in the ack itself (well under Slack's 3 s)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot import ids, respond
+from bot.commands import parse_command
+from bot.deps import Deps
+from handlers import Registered
+
+
+def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
+    @app.command(ids.COMMAND)
+    async def handle_llmtrend(ack: AsyncAck, command: dict[str, Any]) -> None:
+        """Parse, answer from the live index, render: all inside the ack."""
+        request = parse_command(command.get("text"))
+        message = respond.answer(request, deps.live.current)
+        await ack(response_type="ephemeral", **message)
+
+    registered.commands.append(ids.COMMAND)

@@ -1,0 +1,70 @@
+"""The one error path: log the traceback with the request's ids, tell the user, no internals.
+
+A slash command is answered in its ack, so a failure there becomes the ack's body (an
+ephemeral "something went wrong"); events and buttons ack first and fail in their tasks,
+where the TaskTracker logs and `notify_*` tells the user.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+
+from bot import render
+from bot.deps import Deps
+from bot.slackclient import response_client
+
+logger = logging.getLogger("llmtrend.errors")
+
+
+def request_ids(body: dict[str, Any]) -> dict[str, Any]:
+    """The ids that let a log line be matched to a Slack request."""
+    event = body.get("event") or {}
+    return {
+        "team": body.get("team_id") or (body.get("team") or {}).get("id"),
+        "channel": body.get("channel_id")
+        or event.get("channel")
+        or (body.get("channel") or {}).get("id"),
+        "user": body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id"),
+        "event": body.get("event_id"),
+        "command": body.get("command"),
+        "trigger": body.get("trigger_id"),
+    }
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        """Uncaught in a listener: log with ids; answer 200 so Slack does not retry."""
+        ids = request_ids(body or {})
+        logger.error(
+            "listener failed %s",
+            " ".join(f"{k}={v}" for k, v in ids.items() if v),
+            exc_info=error,
+        )
+        if body and body.get("command"):
+            payload = {"response_type": "ephemeral", **render.error()}
+            return BoltResponse(
+                status=200,
+                body=json.dumps(payload),
+                headers={"content-type": "application/json"},
+            )
+        if body and body.get("response_url"):
+            deps.tasks.spawn(notify_response_url(body["response_url"]), name="notify-error")
+        return BoltResponse(status=200, body="")
+
+
+async def notify_response_url(url: str) -> None:
+    """Tell the user through an interaction's response_url that something failed."""
+    await response_client(url).send_dict(
+        {"response_type": "ephemeral", "replace_original": False, **render.error()}
+    )
+
+
+async def notify_thread(deps: Deps, channel: str, thread_ts: str | None) -> None:
+    """Tell the user in the thread they asked in that something failed."""
+    await deps.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.error())

@@ -1,0 +1,106 @@
+"""The real app on a loopback port, talking to the fake Slack: what end-to-end tests drive."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.app import create_app, create_web_app
+from bot.config import Settings
+from bot.deps import Deps, build_deps
+from tests.slackfake import (
+    FakeSlack,
+    HttpAnswer,
+    app_mention_event,
+    block_actions_body,
+    event_body,
+    post_signed,
+    slash_command_body,
+)
+
+SECRET = "test-signing-secret-0123456789"
+TOKEN = "xoxb-test-token-0123456789"
+
+
+@dataclass
+class RunningApp:
+    """The app under test: its URL, its deps, and the fake Slack it talks to."""
+
+    url: str
+    deps: Deps
+    fake: FakeSlack
+    session: aiohttp.ClientSession
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.url}/slack/events"
+
+    async def post(self, body: bytes, **kwargs: Any) -> HttpAnswer:
+        return await post_signed(self.session, self.events_url, body, SECRET, **kwargs)
+
+    async def command(self, text: str, **kwargs: Any) -> HttpAnswer:
+        """A signed /llmtrend, with a response_url on the fake."""
+        kwargs.setdefault("response_url", self.fake.response_url("cmd"))
+        return await self.post(slash_command_body(text, **kwargs))
+
+    async def mention(
+        self, text: str, *, retry_num: int | None = None, **kwargs: Any
+    ) -> HttpAnswer:
+        event_id = kwargs.pop("event_id", None)
+        body = event_body(app_mention_event(text, **kwargs), event_id=event_id)
+        return await self.post(body, retry_num=retry_num)
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
+    ) -> HttpAnswer:
+        return await self.post(event_body(event, event_id=event_id), retry_num=retry_num)
+
+    async def click(
+        self, action_id: str, value: str, token: str = "btn", **kwargs: Any
+    ) -> HttpAnswer:
+        body = block_actions_body(
+            action_id, value, response_url=self.fake.response_url(token), **kwargs
+        )
+        return await self.post(body)
+
+    async def settle(self) -> None:
+        """Wait until the app's after-the-ack tasks are done."""
+        await self.deps.tasks.drain(seconds=10)
+
+
+def test_settings(fake: FakeSlack, data_dir: Path, **overrides: Any) -> Settings:
+    """Settings for a test app: the fake's URL, a temporary data folder, test secrets."""
+    values: dict[str, Any] = {
+        "slack_bot_token": TOKEN,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": fake.api_url,
+        "data_dir": data_dir,
+        "reports_dir": Path(__file__).resolve().parents[1] / "seeds",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def run_app(settings: Settings, fake: FakeSlack) -> AsyncIterator[RunningApp]:
+    """Start the app on a free loopback port; wait until its index is loaded."""
+    deps = build_deps(settings)
+    bolt, _ = create_app(settings, deps)
+    runner = web.AppRunner(create_web_app(deps, bolt))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        await asyncio.wait_for(deps.live.ready.wait(), timeout=30)
+        async with aiohttp.ClientSession() as session:
+            yield RunningApp(f"http://127.0.0.1:{port}", deps, fake, session)
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,81 @@
+"""The manifests are the contract: what the app registers and what Slack sends must agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.app import EVENTS_PATH, create_app
+from bot.config import Settings
+from bot.deps import build_deps
+from handlers import Registered
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+MANIFESTS = ["manifest.yml", "manifest.http.yml"]
+
+#: The bot scope each registered surface needs.
+EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.im": "im:history"}
+
+
+@pytest.fixture(scope="module")
+def registered(tmp_path_factory: pytest.TempPathFactory) -> Registered:
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data"), slack_signing_secret="s", slack_bot_token="xoxb-t"
+    )
+    _app, registered = create_app(settings, build_deps(settings))
+    return registered
+
+
+def load(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((DEPLOY / name).read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_commands_match(name: str, registered: Registered) -> None:
+    manifest = load(name)
+    declared = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert sorted(declared) == sorted(registered.commands)
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_events_match(name: str, registered: Registered) -> None:
+    events = load(name)["settings"]["event_subscriptions"]["bot_events"]
+    assert sorted(events) == sorted(registered.events)
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_scopes_cover_what_the_app_uses(name: str, registered: Registered) -> None:
+    manifest = load(name)
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write"} <= scopes
+    for event in registered.events:
+        assert EVENT_SCOPES[event] in scopes, event
+    assert manifest["settings"]["interactivity"]["is_enabled"] is bool(registered.actions)
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_people_can_message_the_bot(name: str) -> None:
+    home = load(name)["features"]["app_home"]
+    assert home["messages_tab_enabled"] is True
+    assert home["messages_tab_read_only_enabled"] is False
+
+
+def test_socket_manifest_uses_socket_mode() -> None:
+    assert load("manifest.yml")["settings"]["socket_mode_enabled"] is True
+
+
+def test_http_manifest_request_urls_end_in_the_events_path() -> None:
+    manifest = load("manifest.http.yml")
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is False
+    urls = [
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+        *(c["url"] for c in manifest["features"]["slash_commands"]),
+    ]
+    assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)

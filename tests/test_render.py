@@ -1,0 +1,131 @@
+"""Block Kit rendering: pure functions, compared on their output; limits hold for any input."""
+
+from __future__ import annotations
+
+import json
+
+from bot import ids, render
+from bot.blockkit import cap, context, fit_value
+from bot.corpus import Corpus, Report, Section, SkippedFile
+from bot.excerpt import Excerpt
+from bot.mrkdwn import cut, escape, excerpt_mrkdwn, markdown_to_mrkdwn
+from bot.search import SearchEngine
+from tests.helpers import assert_within_limits, make_engine, shown_text
+
+HUGE = ("Multimodal & <b>agents</b> & more. " * 1500)[:50_000]
+
+
+def huge_engine() -> SearchEngine:
+    return make_engine(
+        {
+            "huge-" + "x" * 300: [("Multimodal " + "&" * 5000, HUGE)],
+            "small": [("Multimodal models", "Multimodal models & <!channel> read images.")],
+        }
+    )
+
+
+def test_search_results_with_a_50000_character_section_stay_within_limits() -> None:
+    engine = huge_engine()
+    answer = engine.search("multimodal " + "<&>" * 300, top=3)
+    assert answer.hits
+    message = render.search_results(answer)
+    assert_within_limits(message)
+    assert "<!channel>" not in json.dumps(message["blocks"])
+
+
+def test_search_result_layout() -> None:
+    engine = make_engine({"r1": [("Open source", "Open source models spread. Other text.")]})
+    message = render.search_results(engine.search("open source"))
+    assert [b["type"] for b in message["blocks"]] == [
+        "section",
+        "context",
+        "divider",
+        "section",
+        "context",
+        "actions",
+    ]
+    assert message["blocks"][0]["text"]["text"] == "Results for *open source*"
+    hit = message["blocks"][3]["text"]["text"]
+    assert hit.startswith("*1. Report r1*\n§1 Open source\n>")
+    assert "*Open* *source* models spread." in hit
+    [share] = message["blocks"][-1]["elements"]
+    assert share["action_id"] == ids.ACTION_SHARE
+    assert json.loads(share["value"]) == {"q": "open source", "o": 0}
+
+
+def test_more_button_only_when_there_is_more() -> None:
+    engine = make_engine({f"r{i}": [("Agents", "agents act")] for i in range(5)})
+    first = render.search_results(engine.search("agents", top=3))
+    buttons = [e["action_id"] for e in first["blocks"][-1]["elements"]]
+    assert buttons == [ids.ACTION_MORE, ids.ACTION_SHARE]
+    more = json.loads(first["blocks"][-1]["elements"][0]["value"])
+    assert more == {"q": "agents", "o": 3}
+    last = render.search_results(engine.search("agents", top=3, offset=3))
+    assert [e["action_id"] for e in last["blocks"][-1]["elements"]] == [ids.ACTION_SHARE]
+
+
+def test_shared_results_name_the_sharer_and_have_no_buttons() -> None:
+    engine = make_engine({"r1": [("Agents", "agents act")]})
+    message = render.search_results(engine.search("agents"), shared_by="U42")
+    assert all(b["type"] != "actions" for b in message["blocks"])
+    assert "Shared by <@U42>" in json.dumps(message)
+
+
+def test_reports_list_of_thousands_stays_within_limits() -> None:
+    reports = tuple(
+        Report(
+            f"2025/report-{i:05d}",
+            f"Report & <{i}>",
+            f"{i}.md",
+            (Section(f"2025/report-{i:05d}", 1, "section", "T", "x", 1),),
+        )
+        for i in range(3000)
+    )
+    skipped = tuple(SkippedFile(f"bad{i}.md", "binary file" + "!" * 400) for i in range(500))
+    message = render.reports_list(Corpus("x", reports, skipped))
+    assert_within_limits(message)
+    assert "3000 reports" in message["text"]
+
+
+def test_every_fixed_message_has_text_and_fits() -> None:
+    for message in (render.help_message(), render.loading(), render.error(), render.expired()):
+        assert_within_limits(message)
+
+
+def test_no_results_explains_and_suggests() -> None:
+    engine = make_engine({"r1": [("Agents", "agents act on tools")]})
+    message = render.search_results(engine.search("agentz & <!here>"))
+    assert_within_limits(message)
+    assert "<!here>" not in shown_text(message)
+
+
+def test_escape_and_cut_never_split_an_entity() -> None:
+    text = escape("&" * 100)
+    for limit in range(1, 60):
+        out = cut(text, limit)
+        assert len(out) <= limit
+        assert not out.rstrip("…").endswith(("&", "&a", "&am", "&amp"))
+
+
+def test_markdown_becomes_mrkdwn() -> None:
+    md = "# Heading\n**bold** and [a link](https://example.com/x) & <!channel>"
+    assert markdown_to_mrkdwn(md) == (
+        "*Heading*\n*bold* and <https://example.com/x|a link> &amp; &lt;!channel&gt;"
+    )
+
+
+def test_excerpt_bold_marks_are_escaped_inside() -> None:
+    excerpt = Excerpt("use <R&D> here", ((4, 9),))
+    assert excerpt_mrkdwn(excerpt) == "use *&lt;R&amp;D&gt;* here"
+
+
+def test_button_values_fit_2000_characters() -> None:
+    value = fit_value({"q": 'é"' * 3000, "o": 3})
+    assert len(value) <= 2000
+    assert json.loads(value)["o"] == 3
+
+
+def test_cap_keeps_fifty_blocks_and_says_there_was_more() -> None:
+    blocks = cap([context(str(i)) for i in range(80)])
+    assert len(blocks) == 50
+    assert "more" in blocks[-1]["elements"][0]["text"]
