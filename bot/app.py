@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 from aiohttp import web
@@ -37,28 +38,55 @@ class StartupError(Exception):
     """The app cannot start as configured: one line for the user, exit 2."""
 
 
+@contextlib.contextmanager
+def _bolt_cannot_read_slack_env() -> Iterator[None]:
+    """Hide SLACK_* variables while Bolt is built: it falls back to them when an argument is
+    missing (and warns about a token it will not use). Settings are the only source."""
+    hidden = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("SLACK_")}
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
+
+
 def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
     """The Bolt app with every listener registered; secrets handed over explicitly."""
     secret = settings.slack_signing_secret
-    app = AsyncApp(
-        name="llmtrend",
-        client=deps.client,
-        signing_secret=secret.get_secret_value() if secret else "",
-        process_before_response=True,
-        request_verification_enabled=True,
-        logger=logging.getLogger("llmtrend.bolt"),
-    )
+    with _bolt_cannot_read_slack_env():
+        app = AsyncApp(
+            name="llmtrend",
+            client=deps.client,
+            signing_secret=secret.get_secret_value() if secret else "",
+            process_before_response=True,
+            request_verification_enabled=True,
+            logger=logging.getLogger("llmtrend.bolt"),
+        )
     registered = register_handlers(app, deps)
     return app, registered
 
 
-async def check_token(deps: Deps) -> dict[str, str]:
-    """auth.test at start-up: a missing or rejected token stops us with one clear line."""
-    if deps.settings.slack_bot_token is None:
+def require_slack_settings(settings: Settings, *, socket_mode: bool) -> None:
+    """Before anything starts: the secrets this mode needs are set (else one clear line)."""
+    if settings.slack_bot_token is None:
         raise StartupError(
             "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
             "Slack app's OAuth & Permissions page (README: Connect to Slack)"
         )
+    if socket_mode and settings.slack_app_token is None:
+        raise StartupError(
+            "SLACK_APP_TOKEN is not set: create an app-level token (xapp-…) with the "
+            "connections:write scope on your Slack app's Basic Information page "
+            "(README: Connect to Slack)"
+        )
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise StartupError(
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+            "Basic Information page (README: Connect to Slack)"
+        )
+
+
+async def check_token(deps: Deps) -> dict[str, str]:
+    """auth.test at start-up: a rejected token stops us with one clear line."""
     try:
         response = await deps.client.auth_test()
     except SlackApiError as exc:
@@ -143,11 +171,6 @@ async def _livez(_request: web.Request) -> web.Response:
 
 async def serve_http(settings: Settings, deps: Deps, host: str, port: int) -> None:
     """`llmtrend serve`: bind at once, then answer Slack until SIGINT/SIGTERM."""
-    if settings.slack_signing_secret is None:
-        raise StartupError(
-            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
-            "Basic Information page (README: Connect to Slack)"
-        )
     await check_token(deps)
     bolt, _ = create_app(settings, deps)
     runner = web.AppRunner(create_web_app(deps, bolt), handle_signals=False)
@@ -175,14 +198,10 @@ async def serve_socket(settings: Settings, deps: Deps, port: int) -> None:
     """`llmtrend socket`: Socket Mode, with /healthz on PORT (503 while disconnected)."""
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    if settings.slack_app_token is None:
-        raise StartupError(
-            "SLACK_APP_TOKEN is not set: create an app-level token (xapp-…) with the "
-            "connections:write scope on your Slack app's Basic Information page"
-        )
     await check_token(deps)
     bolt, _ = create_app(settings, deps)
-    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
+    handler = AsyncSocketModeHandler(bolt, app_token)
 
     async def healthz(_request: web.Request) -> web.Response:
         connected = await handler.client.is_connected()

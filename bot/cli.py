@@ -127,10 +127,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
     import asyncio
 
-    from bot.app import StartupError, serve_http, serve_socket
+    from bot.app import StartupError, require_slack_settings, serve_http, serve_socket
     from bot.deps import build_deps
 
     settings = load_settings(reports_dir=args.reports_dir, port=args.port)
+    try:
+        require_slack_settings(settings, socket_mode=socket_mode)
+    except StartupError as exc:
+        raise SettingsError(str(exc)) from None
     configure_logging(settings.log_level)
     try:
         deps = build_deps(settings)

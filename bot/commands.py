@@ -49,6 +49,6 @@ def parse_message(text: str | None) -> Request:
     People write "@llmtrend /llmtrend multimodal" or "@llmtrend search: open source" too.
     """
     clean = strip_mentions(text or "")
-    clean = re.sub(r"^/?llmtrend\b[:,]?\s*", "", clean, flags=re.IGNORECASE)
+    clean = re.sub(r"^[@/]?llmtrend\b[:,]?\s*", "", clean, flags=re.IGNORECASE)
     clean = re.sub(r"^search\s*:\s*", "search ", clean, flags=re.IGNORECASE)
     return parse_command(clean)

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     #: sqlite:///path (default: state.db in the data folder) or postgresql://user@host/db
     state_url: SecretStr | None = None
 
+    @field_validator(
+        "slack_bot_token", "slack_signing_secret", "slack_app_token", "state_url", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """An empty variable (`SLACK_APP_TOKEN=`) means "not set", not an empty secret."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("slack_api_url")
     @classmethod
     def _slash(cls, value: str) -> str:

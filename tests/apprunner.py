@@ -75,7 +75,7 @@ class RunningApp:
         await self.deps.tasks.drain(seconds=10)
 
 
-def test_settings(fake: FakeSlack, data_dir: Path, **overrides: Any) -> Settings:
+def app_settings(fake: FakeSlack, data_dir: Path, **overrides: Any) -> Settings:
     """Settings for a test app: the fake's URL, a temporary data folder, test secrets."""
     values: dict[str, Any] = {
         "slack_bot_token": TOKEN,
@@ -89,9 +89,11 @@ def test_settings(fake: FakeSlack, data_dir: Path, **overrides: Any) -> Settings
 
 
 @asynccontextmanager
-async def run_app(settings: Settings, fake: FakeSlack) -> AsyncIterator[RunningApp]:
-    """Start the app on a free loopback port; wait until its index is loaded."""
-    deps = build_deps(settings)
+async def run_app(
+    settings: Settings, fake: FakeSlack, deps: Deps | None = None, wait_ready: bool = True
+) -> AsyncIterator[RunningApp]:
+    """Start the app on a free loopback port; by default wait until its index is loaded."""
+    deps = deps or build_deps(settings)
     bolt, _ = create_app(settings, deps)
     runner = web.AppRunner(create_web_app(deps, bolt))
     await runner.setup()
@@ -99,7 +101,8 @@ async def run_app(settings: Settings, fake: FakeSlack) -> AsyncIterator[RunningA
     await site.start()
     port = runner.addresses[0][1]
     try:
-        await asyncio.wait_for(deps.live.ready.wait(), timeout=30)
+        if wait_ready:
+            await asyncio.wait_for(deps.live.ready.wait(), timeout=30)
         async with aiohttp.ClientSession() as session:
             yield RunningApp(f"http://127.0.0.1:{port}", deps, fake, session)
     finally:

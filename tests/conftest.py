@@ -62,7 +62,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def app(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[RunningApp]:
     """The real app over HTTP on loopback, on the seeds, with the fake Slack."""
-    from tests.apprunner import run_app, test_settings
+    from tests.apprunner import app_settings, run_app
 
-    async with run_app(test_settings(fake_slack, tmp_path), fake_slack) as running:
+    async with run_app(app_settings(fake_slack, tmp_path), fake_slack) as running:
         yield running

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from bot import ids
 from bot.search import SearchAnswer, SearchEngine
-from tests.apprunner import SECRET, RunningApp
+from tests.apprunner import SECRET, TOKEN, RunningApp
 from tests.helpers import shown_text
 from tests.slackfake import (
     BOT_ID,
@@ -259,3 +260,19 @@ async def test_url_verification_challenge(app: RunningApp) -> None:
     body = json.dumps({"type": "url_verification", "challenge": "abc", "token": "t"}).encode()
     answer = await post_signed(app.session, app.events_url, body, SECRET)
     assert answer.status == 200 and "abc" in answer.text
+
+
+async def test_secrets_never_reach_the_logs(
+    app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await app.command("multimodal")
+    await app.mention(f"{MENTION} open source", ts="800.8")
+    await app.click(ids.ACTION_SHARE, json.dumps({"q": "RLHF", "o": 0}), token="log")
+    app.fake.fail_next("chat.postMessage", status=500)
+    await app.mention(f"{MENTION} RLHF", ts="800.9")
+    await app.settle()
+    logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
+    assert logged
+    assert TOKEN not in logged
+    assert SECRET not in logged

@@ -1,0 +1,1 @@
+"""Benchmarks for llmtrend: run from a checkout (`python -m bench.slash`)."""

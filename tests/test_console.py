@@ -1,0 +1,57 @@
+"""`llmtrend chat`: the local console answers like Slack would, line by line."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from bot.console import reply_to, run_console
+from bot.search import SearchEngine
+from bot.terminal import message_to_text
+
+
+def test_piped_input_is_answered_and_exits_zero() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="/llmtrend multimodal\n@llmtrend what do the reports say about open source?\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "> /llmtrend multimodal" in out
+    assert "Results for *multimodal*" in out
+    assert "§2 Multimodal Capabilities" in out
+    assert "[ Share in channel ]" in out  # the slash command's ephemeral buttons
+    assert "Open-Source Models" in out or "Open Source Models" in out
+
+
+def test_console_uses_the_same_renderer_as_slack(seed_engine: SearchEngine) -> None:
+    message = reply_to("/llmtrend RLHF", seed_engine)
+    text = message_to_text(message)
+    assert "Alignment Techniques" in text
+    assert "&amp;" not in text and "&lt;" not in text  # unescaped for the terminal
+
+
+def test_mentions_and_plain_lines_are_answered_visibly(seed_engine: SearchEngine) -> None:
+    for line in ("@llmtrend crisis management", "crisis management"):
+        text = message_to_text(reply_to(line, seed_engine))
+        assert "Crisis Management and Simulation" in text
+        assert "Share in channel" not in text  # already visible in the channel
+
+
+def test_help_and_odd_lines(seed_engine: SearchEngine) -> None:
+    stdin = io.StringIO(
+        "/llmtrend\n/llmtrend reports\n\n🎉\n/llmtrend <!channel>\nexit\n/llmtrend x\n"
+    )
+    stdout = io.StringIO()
+    assert run_console(seed_engine, stdin, stdout) == 0
+    out = stdout.getvalue()
+    assert "Examples" in out
+    assert "5 reports" in out
+    assert "no words to search for" in out
+    assert "<!channel>" in out  # shown as typed on a terminal, but was escaped for Slack
+    assert "> /llmtrend x" not in out  # stopped at exit
