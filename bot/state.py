@@ -128,7 +128,7 @@ def _define_v1(metadata: sa.MetaData) -> dict[str, sa.Table]:
             "event_claims",
             metadata,
             sa.Column("team_id", sa.String(32), primary_key=True),
-            sa.Column("event_id", sa.String(64), primary_key=True),
+            sa.Column("event_id", sa.String(255), primary_key=True),
             sa.Column("claimed_at", UTCDateTime(), nullable=False),
             sa.Index("ix_event_claims_claimed_at", "claimed_at"),
         ),
