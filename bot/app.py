@@ -115,10 +115,22 @@ async def _purge_claims(deps: Deps) -> None:
         await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
+async def load_and_record(deps: Deps) -> None:
+    """Load the index (then trends), and record when each report was first seen."""
+    engine = await deps.live.load()
+    try:
+        items = [(r.id, r.content_hash) for r in engine.corpus.reports]
+        new = await deps.store.record_reports(items, deps.clock())
+        if new:
+            logger.info("%d reports seen for the first time", len(new))
+    except Exception:
+        logger.exception("recording first-seen reports failed")
+
+
 @contextlib.asynccontextmanager
 async def running(deps: Deps) -> AsyncIterator[None]:
     """Background life of the app: load the index, purge claims; drain tasks on exit."""
-    loader = asyncio.create_task(deps.live.load(), name="load-index")
+    loader = asyncio.create_task(load_and_record(deps), name="load-index")
     purger = asyncio.create_task(_purge_claims(deps), name="purge-claims")
     try:
         yield

@@ -69,6 +69,19 @@ def _socket_parser() -> _Parser:
     return p
 
 
+def _trends_parser() -> _Parser:
+    p = _Parser(prog="llmtrend trends", description="The topics that recur across reports.")
+    _common(p)
+    return p
+
+
+def _agree_parser() -> _Parser:
+    p = _Parser(prog="llmtrend agree", description="Which reports cover a topic.")
+    p.add_argument("topic", nargs="*", help="topic words")
+    _common(p)
+    return p
+
+
 def _reports_parser() -> _Parser:
     p = _Parser(prog="llmtrend reports", description="List the loaded reports.")
     _common(p)
@@ -115,13 +128,41 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.console import main_console
+def cmd_trends(args: argparse.Namespace) -> int:
+    from bot.export import trends_json
+    from bot.textout import trends_text
+    from bot.trends import find_trends
 
     settings = _settings(args)
     configure_logging(settings.log_level)
     engine = SearchEngine.build(load_corpus(settings.reports_dir))
-    return main_console(engine)
+    report = find_trends(engine.index)
+    _emit(args, trends_json(report), trends_text(report))
+    return 0
+
+
+def cmd_agree(args: argparse.Namespace) -> int:
+    from bot.agreement import agree
+    from bot.export import agree_json
+    from bot.textout import agree_text
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    engine = SearchEngine.build(load_corpus(settings.reports_dir))
+    view = agree(engine, " ".join(args.topic))
+    _emit(args, agree_json(view), agree_text(view))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import main_console
+    from bot.live import LiveEngine
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    live = LiveEngine(settings.reports_dir)
+    engine = live.load_now()
+    return main_console(engine, live.trends)
 
 
 def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
@@ -163,6 +204,8 @@ Command = tuple[Callable[[], _Parser], Callable[[argparse.Namespace], int], str]
 COMMANDS: dict[str, Command] = {
     "search": (_search_parser, cmd_search, "search the reports: llmtrend search multimodal"),
     "reports": (_reports_parser, cmd_reports, "list the loaded reports and skipped files"),
+    "trends": (_trends_parser, cmd_trends, "the topics that recur across reports"),
+    "agree": (_agree_parser, cmd_agree, "which reports cover a topic: llmtrend agree open source"),
     "chat": (_chat_parser, cmd_chat, "a local console: try the bot with no Slack account"),
     "serve": (_serve_parser, cmd_serve, "serve Slack over HTTP (POST /slack/events)"),
     "socket": (_socket_parser, cmd_socket, "connect to Slack in Socket Mode"),

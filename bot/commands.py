@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-RequestKind = Literal["help", "reports", "search"]
+RequestKind = Literal["help", "reports", "search", "trends", "agree"]
 
 # Slack's mention markup: <@U123>, <@U123|name>
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -33,6 +33,11 @@ def parse_command(text: str | None) -> Request:
     first, _, rest = clean.partition(" ")
     if first.lower() == "reports" and not rest:
         return Request("reports")
+    if first.lower() in ("trends", "trend") and not rest:
+        return Request("trends")
+    if first.lower() == "agree":
+        topic = re.sub(r"^(?:on|about|with)\s+", "", rest, flags=re.IGNORECASE)
+        return Request("agree", topic) if topic else Request("help")
     if first.lower() == "search" and rest:
         return Request("search", rest)
     return Request("search", clean)
@@ -51,4 +56,21 @@ def parse_message(text: str | None) -> Request:
     clean = strip_mentions(text or "")
     clean = re.sub(r"^[@/]?llmtrend\b[:,]?\s*", "", clean, flags=re.IGNORECASE)
     clean = re.sub(r"^search\s*:\s*", "search ", clean, flags=re.IGNORECASE)
+    asked = _AGREE_QUESTION.match(clean)
+    if asked and asked.group("topic").strip(" ?.!"):
+        return Request("agree", asked.group("topic").strip(" ?.!"))
+    if _TRENDS_QUESTION.match(clean):
+        return Request("trends")
     return parse_command(clean)
+
+
+# "which reports agree on X?", "do the reports agree about X", "who agrees on X"
+_AGREE_QUESTION = re.compile(
+    r"^(?:which|what|how many|do|does|who)?\s*(?:of\s+)?(?:the\s+)?(?:reports?\s+)?"
+    r"(?:agrees?|agreement)\s+(?:on|about|with|over|regarding)\s+(?P<topic>.+)$",
+    re.IGNORECASE,
+)
+_TRENDS_QUESTION = re.compile(
+    r"^(?:what\s+are\s+(?:the\s+)?|show\s+(?:me\s+)?(?:the\s+)?)?(?:top\s+|main\s+)?trends\??$",
+    re.IGNORECASE,
+)

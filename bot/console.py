@@ -15,6 +15,7 @@ from bot.blockkit import Message
 from bot.commands import parse_command, parse_message
 from bot.search import SearchEngine
 from bot.terminal import message_to_text
+from bot.trends import TrendReport
 
 BANNER = (
     "llmtrend console: type /llmtrend <query>, @llmtrend <question>, or just a question.\n"
@@ -22,15 +23,17 @@ BANNER = (
 )
 
 
-def reply_to(line: str, engine: SearchEngine | None) -> Message:
+def reply_to(line: str, engine: SearchEngine | None, trends: TrendReport | None = None) -> Message:
     """What Slack would answer to one line typed in a channel or DM."""
     text = line.strip()
     if text.lower().startswith("/llmtrend"):
-        return respond.answer(parse_command(text[len("/llmtrend") :]), engine)
-    return respond.answer(parse_message(text), engine, shareable=False)
+        return respond.answer(parse_command(text[len("/llmtrend") :]), engine, trends)
+    return respond.answer(parse_message(text), engine, trends, shareable=False)
 
 
-def run_console(engine: SearchEngine, stdin: TextIO, stdout: TextIO) -> int:
+def run_console(
+    engine: SearchEngine, stdin: TextIO, stdout: TextIO, trends: TrendReport | None = None
+) -> int:
     """Answer each line until end of input; exit 0."""
     interactive = stdin.isatty()
     color = stdout.isatty()
@@ -48,11 +51,11 @@ def run_console(engine: SearchEngine, stdin: TextIO, stdout: TextIO) -> int:
             continue
         if not interactive:
             print(f"> {line.strip()}", file=stdout)
-        print(message_to_text(reply_to(line, engine), color=color), file=stdout)
+        print(message_to_text(reply_to(line, engine, trends), color=color), file=stdout)
         if not interactive:
             print(file=stdout)
         stdout.flush()
 
 
-def main_console(engine: SearchEngine) -> int:
-    return run_console(engine, sys.stdin, sys.stdout)
+def main_console(engine: SearchEngine, trends: TrendReport | None) -> int:
+    return run_console(engine, sys.stdin, sys.stdout, trends)

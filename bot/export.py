@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.agreement import Agreement
 from bot.corpus import Corpus
 from bot.search import SearchAnswer
+from bot.trends import Trend, TrendReport
 
 
 def search_json(answer: SearchAnswer) -> dict[str, Any]:
@@ -57,4 +59,57 @@ def reports_json(corpus: Corpus) -> dict[str, Any]:
         ],
         "skipped": [{"file": s.file, "reason": s.reason} for s in corpus.skipped],
         "warnings": [{"file": w.file, "reason": w.reason} for w in corpus.warnings],
+    }
+
+
+def _trend(trend: Trend) -> dict[str, Any]:
+    return {
+        "label": trend.label,
+        "reports": list(trend.reports),
+        "sections": [
+            {"report": s.report_id, "section": s.number, "title": s.title, "position": s.position}
+            for s in trend.sections
+        ],
+        "terms": list(trend.terms),
+        "summary": [
+            {"report": x.report, "section": x.section, "sentence": x.sentence}
+            for x in trend.summary
+        ],
+        "cohesion": trend.cohesion,
+    }
+
+
+def trends_json(report: TrendReport) -> dict[str, Any]:
+    """`llmtrend trends --json`."""
+    return {
+        "trends": [_trend(t) for t in report.trends],
+        "unique": [_trend(t) for t in report.unique],
+        "total_reports": report.total_reports,
+        "unique_total": report.unique_total,
+    }
+
+
+def agree_json(view: Agreement) -> dict[str, Any]:
+    """`llmtrend agree --json`: one entry per loaded report, covering ones first."""
+    return {
+        "topic": view.topic,
+        "corrected": view.query.corrected,
+        "agreeing": view.agreeing,
+        "total": view.total,
+        "reports": [
+            {
+                "report": c.report,
+                "report_title": c.report_title,
+                "covers": c.covers,
+                "section": c.section.number if c.covers and c.section else None,
+                "title": c.section.title if c.covers and c.section else None,
+                "score": c.score if c.covers else None,
+                "quote": c.quote if c.covers else None,
+                "best_score": c.score,
+            }
+            for c in view.reports
+        ],
+        "shared": [{"text": p.text, "reports": list(p.reports)} for p in view.shared],
+        "reason": view.reason,
+        "truncated": view.query.truncated,
     }

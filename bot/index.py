@@ -55,6 +55,7 @@ class SectionIndex:
         self._indptr: IntArray = np.zeros(1, dtype=np.int64)
         self._docs: IntArray = np.zeros(0, dtype=np.int64)
         self._weights: FloatArray = np.zeros(0)
+        self._report_codes: IntArray | None = None
         if any(token_lists):
             self._build(ReferenceBM25(token_lists))
 
@@ -115,6 +116,27 @@ class SectionIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         lo, hi = int(self._indptr[tid]), int(self._indptr[tid + 1])
         return self._docs[lo:hi], self._weights[lo:hi]
+
+    def report_codes(self) -> IntArray:
+        """For each section, its report's number (reports numbered in id order)."""
+        if self._report_codes is None:
+            codes: dict[str, int] = {}
+            self._report_codes = np.array(
+                [codes.setdefault(s.report_id, len(codes)) for s in self.sections],
+                dtype=np.int64,
+            )
+        return self._report_codes
+
+    def term_names(self) -> list[str]:
+        """Analysed terms by id (ids are the terms' sorted order)."""
+        names = [""] * len(self.term_ids)
+        for term, tid in self.term_ids.items():
+            names[tid] = term
+        return names
+
+    def csc_arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """(indptr, docs, weights): the postings as a sections × terms CSC matrix's arrays."""
+        return self._indptr, self._docs, self._weights
 
     def score_terms(self, terms: Sequence[str]) -> tuple[IntArray, FloatArray]:
         """(matching sections, their scores): rank-bm25's get_scores, restricted to matches."""

@@ -77,6 +77,7 @@ def search_results(
     if shareable:
         value = {"q": answer.effective_query, "o": answer.offset}
         buttons.append(button("Share in channel", ids.ACTION_SHARE, value, style="primary"))
+    buttons.append(button("Which reports agree?", ids.ACTION_AGREE, {"q": answer.effective_query}))
     if buttons and not shared_by:
         blocks.append(actions(*buttons))
     fallback = f"Results for {answer.effective_query}: " + "; ".join(

@@ -6,16 +6,22 @@ so `llmtrend chat` shows exactly what Slack would.
 
 from __future__ import annotations
 
-from bot import render
+from bot import render, render_trends
+from bot.agreement import agree
 from bot.blockkit import Message
 from bot.commands import Request
 from bot.ids import PAGE_SIZE
 from bot.search import SearchEngine
+from bot.trends import TrendReport
+
+#: The agree view quotes this many covering reports; the rest are counted.
+AGREE_SHOWN = 8
 
 
 def answer(
     request: Request,
     engine: SearchEngine | None,
+    trends: TrendReport | None = None,
     *,
     shareable: bool = True,
     offset: int = 0,
@@ -28,5 +34,11 @@ def answer(
         return render.loading()
     if request.kind == "reports":
         return render.reports_list(engine.corpus)
+    if request.kind == "trends":
+        if trends is None:
+            return render_trends.trends_pending()
+        return render_trends.trends_message(trends, engine)
+    if request.kind == "agree":
+        return render_trends.agree_view(agree(engine, request.text, quotes=AGREE_SHOWN))
     result = engine.search(request.text, top=PAGE_SIZE, offset=offset)
     return render.search_results(result, shareable=shareable, shared_by=shared_by)

@@ -7,6 +7,7 @@ query string and returns a `SearchAnswer`; nothing here knows about Slack or fil
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -23,6 +24,23 @@ from bot.stopwords import ENGLISH, QUESTION
 MAX_QUERY_CHARS = 500
 
 Reason = Literal["ok", "empty", "no_words", "stopwords", "no_match", "no_reports"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """A query ready for the index: cleaned, cut to length, typo-corrected, analysed."""
+
+    text: str
+    truncated: bool = False
+    corrected: str | None = None
+    corrections: tuple[tuple[str, str], ...] = ()
+    terms: tuple[str, ...] = ()
+    reason: Reason = "ok"
+
+    @property
+    def effective(self) -> str:
+        """The query the terms come from: the corrected one where a correction was made."""
+        return self.corrected or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,60 +126,64 @@ class SearchEngine:
         out.append(query[pos:])
         return "".join(out), tuple(corrections)
 
-    def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
-        """The best sections for a query, with excerpts; never raises for odd input."""
-        raw = " ".join(query.split())
-        truncated = len(raw) > MAX_QUERY_CHARS
-        text = raw[:MAX_QUERY_CHARS]
-        base = SearchAnswer(query=text, offset=offset, truncated=truncated)
+    def prepare(self, query: str) -> PreparedQuery:
+        """Clean, cut and correct a query into terms; `reason` says why there are none."""
+        text = " ".join(query.split())
+        truncated = len(text) > MAX_QUERY_CHARS
+        text = text[:MAX_QUERY_CHARS]
+        prepared = PreparedQuery(text=text, truncated=truncated)
         if not text:
-            return replace(base, reason="empty", suggestions=self.examples)
+            return replace(prepared, reason="empty")
         if not any(ch.isalnum() for ch in text):
-            return replace(base, reason="no_words", suggestions=self.examples)
+            return replace(prepared, reason="no_words")
         if not self.corpus.reports:
-            return replace(base, reason="no_reports")
+            return replace(prepared, reason="no_reports")
         terms = self.analyzer.query_terms(text)
         if not terms:
-            return replace(base, reason="stopwords", suggestions=self.examples)
-        corrected: str | None = None
-        corrections: tuple[tuple[str, str], ...] = ()
+            return replace(prepared, reason="stopwords")
         if not all(self.index.has_term(t) for t in terms):
             fixed, corrections = self.correct(text)
             if corrections:
-                corrected = fixed
+                prepared = replace(prepared, corrected=fixed, corrections=corrections)
                 terms = self.analyzer.query_terms(fixed)
-        found, total = self.index.top(terms, top, offset)
+        return replace(prepared, terms=tuple(terms))
+
+    def excerpt(self, section: Section, terms: Sequence[str]) -> Excerpt:
+        """The sentences of a section that best match the terms, with highlights."""
+        return make_excerpt(
+            section.text or section.title, terms, self.analyzer, self.index.term_idf
+        )
+
+    def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
+        """The best sections for a query, with excerpts; never raises for odd input."""
+        q = self.prepare(query)
+        base = SearchAnswer(
+            query=q.text,
+            offset=offset,
+            truncated=q.truncated,
+            corrected=q.corrected,
+            corrections=q.corrections,
+            terms=q.terms,
+        )
+        if q.reason == "no_reports":
+            return replace(base, reason="no_reports")
+        if q.reason != "ok":
+            return replace(base, reason=q.reason, suggestions=self.examples)
+        found, total = self.index.top(q.terms, top, offset)
         if total == 0:
             return replace(
-                base,
-                terms=tuple(terms),
-                corrected=corrected,
-                corrections=corrections,
-                reason="no_match",
-                suggestions=self.suggest(text) or self.examples,
+                base, reason="no_match", suggestions=self.suggest(q.text) or self.examples
             )
         hits = tuple(
             SearchHit(
                 section=self.index.sections[h.doc],
                 report_title=self.report_title(h.report_id),
                 score=h.score,
-                excerpt=make_excerpt(
-                    self.index.sections[h.doc].text or self.index.sections[h.doc].title,
-                    terms,
-                    self.analyzer,
-                    self.index.term_idf,
-                ),
+                excerpt=self.excerpt(self.index.sections[h.doc], q.terms),
             )
             for h in found
         )
-        return replace(
-            base,
-            hits=hits,
-            terms=tuple(terms),
-            corrected=corrected,
-            corrections=corrections,
-            total=total,
-        )
+        return replace(base, hits=hits, total=total)
 
     def suggest(self, query: str, limit: int = 5) -> tuple[str, ...]:
         """Corpus words that look like the query's words (for a "no matches" answer)."""

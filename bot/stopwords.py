@@ -20,7 +20,7 @@ ENGLISH: frozenset[str] = frozenset(
     theres these they this those through thus to too under until up upon us ve very via
     was wasn wasnt we were weren werent what whats when where which while who whom whose
     why will with won wont would wouldn wouldnt yet you your yours yourself yourselves
-    """.split()  # noqa: SIM905
+    """.split()
 )
 
 QUESTION: frozenset[str] = frozenset(
@@ -29,5 +29,5 @@ QUESTION: frozenset[str] = frozenset(
     mention mentions mentioned discuss discusses discussed think thinks know regarding
     concerning show shows find please give list explain describe summarize summarise
     something someone everything anyone
-    """.split()  # noqa: SIM905
+    """.split()
 )

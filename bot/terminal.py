@@ -31,6 +31,7 @@ def mrkdwn_to_text(text: str, color: bool) -> str:
     if color:
         out = _BOLD.sub(lambda m: f"{BOLD_ON}{m.group(1)}{BOLD_OFF}", out)
         out = _ITALIC.sub(lambda m: f"{DIM_ON}{m.group(1)}{DIM_OFF}", out)
+    out = out.replace("```\n", "").replace("\n```", "")
     out = out.replace("\n>", "\n  │ ")
     if out.startswith(">"):
         out = "  │ " + out[1:]

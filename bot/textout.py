@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.agreement import Agreement
 from bot.corpus import Corpus
 from bot.excerpt import Excerpt
 from bot.messages import no_results_text
 from bot.search import SearchAnswer
+from bot.trends import TrendReport
 
 Marker = Callable[[str], str]
 
@@ -65,4 +67,44 @@ def reports_text(corpus: Corpus) -> str:
     if corpus.skipped:
         lines.append(f"Skipped {len(corpus.skipped)} file(s):")
         lines.extend(f"  {s.file}: {s.reason}" for s in corpus.skipped)
+    return "\n".join(lines)
+
+
+def trends_text(report: TrendReport) -> str:
+    """Trends with their reports (k/N), sections and summary; then single-report topics."""
+    n = report.total_reports
+    lines = [f"{len(report.trends)} trends across {n} reports"]
+    for i, t in enumerate(report.trends, start=1):
+        lines.append("")
+        lines.append(f"{i}. {t.label} ({len(t.reports)}/{n} reports)")
+        lines.append("   " + "; ".join(f"{s.report_id} §{s.number} {s.title}" for s in t.sections))
+        for x in t.summary:
+            lines.append(f"   - {x.sentence} ({x.report} §{x.section})")
+    if report.unique:
+        lines.append("")
+        lines.append(f"Only in one report ({report.unique_total}):")
+        lines.extend(f"  {u.label} ({u.reports[0]} §{u.sections[0].number})" for u in report.unique)
+    return "\n".join(lines)
+
+
+def agree_text(view: Agreement) -> str:
+    """Which reports cover the topic (with the passage), and which are silent."""
+    topic = view.query.effective
+    lines: list[str] = []
+    if view.query.corrected:
+        lines.append(f'Showing results for "{topic}" (you typed "{view.topic}").')
+    if view.reason not in ("ok", "no_match"):
+        lines.append(no_results_text(SearchAnswer(query=view.topic, reason=view.reason)))
+        return "\n".join(lines)
+    lines.append(f'{view.agreeing} of {view.total} reports agree on "{topic}"')
+    for c in view.covering:
+        assert c.section is not None
+        lines.append(f"  ✓ {c.report} §{c.section.number} {c.section.title}")
+        if c.quote:
+            lines.append(f"      {c.quote}")
+    if view.shared:
+        lines.append("Shared points:")
+        lines.extend(f'  "{p.text}" ({", ".join(p.reports)})' for p in view.shared)
+    if view.silent:
+        lines.append("Silent: " + ", ".join(c.report for c in view.silent))
     return "\n".join(lines)

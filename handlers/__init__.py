@@ -24,11 +24,12 @@ class Registered:
 
 def register_handlers(app: AsyncApp, deps: Deps) -> Registered:
     """Register every listener module; each knows its own ids."""
-    from handlers import actions, commands, errors, messages
+    from handlers import actions, commands, errors, home, messages
 
     registered = Registered()
     errors.register(app, deps)
     commands.register(app, deps, registered)
     messages.register(app, deps, registered)
     actions.register(app, deps, registered)
+    home.register(app, deps, registered)
     return registered

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -88,4 +89,18 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         run(body, make, "share")
 
-    registered.actions.extend([ids.ACTION_MORE, ids.ACTION_SHARE])
+    async def open_agree_view(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The agree view for a search or a trend, as a new message (the results stay)."""
+        await ack()
+
+        def make() -> Message:
+            query, _offset = parse_value(action.get("value"))
+            message = respond.answer(Request("agree", query), deps.live.current, deps.live.trends)
+            return {"response_type": "ephemeral", "replace_original": False, **message}
+
+        run(body, make, "agree-view")
+
+    app.action(ids.ACTION_AGREE)(open_agree_view)
+    app.action(re.compile(rf"^{ids.ACTION_TREND_AGREE_PREFIX}\d+$"))(open_agree_view)
+    registered.actions.extend([ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE])
+    registered.actions.append(f"{ids.ACTION_TREND_AGREE_PREFIX}*")

@@ -17,7 +17,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def handle_llmtrend(ack: AsyncAck, command: dict[str, Any]) -> None:
         """Parse, answer from the live index, render: all inside the ack."""
         request = parse_command(command.get("text"))
-        message = respond.answer(request, deps.live.current)
+        message = respond.answer(request, deps.live.current, deps.live.trends)
         await ack(response_type="ephemeral", **message)
 
     registered.commands.append(ids.COMMAND)

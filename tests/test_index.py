@@ -15,7 +15,7 @@ from tests.helpers import make_engine
 WORDS = """
     model data train agent vision audio text image code safety ethics bias open source
     energy chip edge cloud privacy law policy health school robot speech search memory
-""".split()  # noqa: SIM905
+""".split()
 
 
 def _random_sections(rng: random.Random, n_reports: int) -> list[Section]:

@@ -17,7 +17,11 @@ DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 MANIFESTS = ["manifest.yml", "manifest.http.yml"]
 
 #: The bot scope each registered surface needs.
-EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.im": "im:history"}
+EVENT_SCOPES: dict[str, str | None] = {
+    "app_mention": "app_mentions:read",
+    "message.im": "im:history",
+    "app_home_opened": None,
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +58,15 @@ def test_scopes_cover_what_the_app_uses(name: str, registered: Registered) -> No
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write"} <= scopes
     for event in registered.events:
-        assert EVENT_SCOPES[event] in scopes, event
+        needed = EVENT_SCOPES[event]
+        assert needed is None or needed in scopes, event
     assert manifest["settings"]["interactivity"]["is_enabled"] is bool(registered.actions)
 
 
 @pytest.mark.parametrize("name", MANIFESTS)
-def test_people_can_message_the_bot(name: str) -> None:
+def test_people_can_message_the_bot_and_see_the_home_tab(name: str) -> None:
     home = load(name)["features"]["app_home"]
+    assert home["home_tab_enabled"] is True
     assert home["messages_tab_enabled"] is True
     assert home["messages_tab_read_only_enabled"] is False
 

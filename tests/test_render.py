@@ -48,20 +48,23 @@ def test_search_result_layout() -> None:
     hit = message["blocks"][3]["text"]["text"]
     assert hit.startswith("*1. Report r1*\n§1 Open source\n>")
     assert "*Open* *source* models spread." in hit
-    [share] = message["blocks"][-1]["elements"]
+    share, agree = message["blocks"][-1]["elements"]
     assert share["action_id"] == ids.ACTION_SHARE
     assert json.loads(share["value"]) == {"q": "open source", "o": 0}
+    assert agree["action_id"] == ids.ACTION_AGREE
+    assert json.loads(agree["value"]) == {"q": "open source"}
 
 
 def test_more_button_only_when_there_is_more() -> None:
     engine = make_engine({f"r{i}": [("Agents", "agents act")] for i in range(5)})
     first = render.search_results(engine.search("agents", top=3))
     buttons = [e["action_id"] for e in first["blocks"][-1]["elements"]]
-    assert buttons == [ids.ACTION_MORE, ids.ACTION_SHARE]
+    assert buttons == [ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE]
     more = json.loads(first["blocks"][-1]["elements"][0]["value"])
     assert more == {"q": "agents", "o": 3}
     last = render.search_results(engine.search("agents", top=3, offset=3))
-    assert [e["action_id"] for e in last["blocks"][-1]["elements"]] == [ids.ACTION_SHARE]
+    last_buttons = [e["action_id"] for e in last["blocks"][-1]["elements"]]
+    assert last_buttons == [ids.ACTION_SHARE, ids.ACTION_AGREE]
 
 
 def test_shared_results_name_the_sharer_and_have_no_buttons() -> None:

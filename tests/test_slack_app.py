@@ -45,7 +45,7 @@ async def test_slash_command_answers_ephemerally_in_the_ack(app: RunningApp) -> 
     buttons = [
         e["action_id"] for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert buttons == [ids.ACTION_MORE, ids.ACTION_SHARE]
+    assert buttons == [ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE]
     assert app.fake.calls_to("chat.postMessage") == []
 
 

@@ -1,0 +1,73 @@
+"""The App Home tab: the trend dashboard, redrawn in place by its own buttons.
+
+Home-tab buttons have no response_url, so a trend's agree view is published into the
+Home view itself, with a button back to the dashboard.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot import ids, render_trends
+from bot.agreement import agree
+from bot.deps import Deps
+from handlers import Registered
+from handlers.actions import parse_value
+from handlers.errors import request_ids
+
+NEWEST_SHOWN = 5
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
+    async def dashboard() -> dict[str, Any]:
+        engine = deps.live.current
+        newest: list[tuple[str, str | None, datetime | None]] = []
+        if engine is not None:
+            first_seen = await deps.store.reports_first_seen_since(EPOCH)
+            seen = {r.report_id: r.first_seen for r in first_seen}
+            reports = sorted(
+                engine.corpus.reports, key=lambda r: (seen.get(r.id) or EPOCH, r.id), reverse=True
+            )
+            newest = [(r.id, r.title, seen.get(r.id)) for r in reports[:NEWEST_SHOWN]]
+        return render_trends.home_view(deps.live.trends, engine, newest)
+
+    def publish(user: str, make: Any, body: dict[str, Any], name: str) -> None:
+        async def work() -> None:
+            await deps.client.views_publish(user_id=user, view=await make())
+
+        deps.tasks.spawn(work(), name=name, ids=request_ids(body))
+
+    @app.event("app_home_opened")
+    async def on_home_opened(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Draw the dashboard whenever someone opens the Home tab."""
+        await ack()
+        if event.get("tab") == "home" and event.get("user"):
+            publish(event["user"], dashboard, body, "home")
+
+    @app.action(re.compile(rf"^{ids.ACTION_HOME_TREND_PREFIX}\d+$"))
+    async def on_home_trend(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A trend's agree view, in place of the dashboard."""
+        await ack()
+
+        async def view() -> dict[str, Any]:
+            engine = deps.live.current
+            if engine is None:
+                return await dashboard()
+            query, _ = parse_value(action.get("value"))
+            return render_trends.home_agree_view(agree(engine, query, quotes=8))
+
+        publish(body["user"]["id"], view, body, "home-agree")
+
+    @app.action(ids.ACTION_HOME_BACK)
+    async def on_home_back(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Back to the dashboard."""
+        await ack()
+        publish(body["user"]["id"], dashboard, body, "home")
+
+    registered.events.append("app_home_opened")
+    registered.actions.extend([f"{ids.ACTION_HOME_TREND_PREFIX}*", ids.ACTION_HOME_BACK])
