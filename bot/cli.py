@@ -99,6 +99,16 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(reports_dir=args.reports_dir)
 
 
+def _engine(args: argparse.Namespace) -> SearchEngine:
+    """Settings, logging, then the reports loaded and indexed."""
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    started = time.perf_counter()
+    engine = SearchEngine.build(load_corpus(settings.reports_dir))
+    logger.debug("loaded and indexed in %.3f s", time.perf_counter() - started)
+    return engine
+
+
 def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -109,12 +119,7 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
 def cmd_search(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise UsageError("llmtrend search: --top must be at least 1")
-    settings = _settings(args)
-    configure_logging(settings.log_level)
-    started = time.perf_counter()
-    engine = SearchEngine.build(load_corpus(settings.reports_dir))
-    logger.debug("loaded and indexed in %.3f s", time.perf_counter() - started)
-    answer = engine.search(" ".join(args.query), top=args.top)
+    answer = _engine(args).search(" ".join(args.query), top=args.top)
     mark = ansi_mark if sys.stdout.isatty() else plain_mark
     _emit(args, search_json(answer), search_text(answer, mark))
     return 0
@@ -133,9 +138,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
     from bot.textout import trends_text
     from bot.trends import find_trends
 
-    settings = _settings(args)
-    configure_logging(settings.log_level)
-    engine = SearchEngine.build(load_corpus(settings.reports_dir))
+    engine = _engine(args)
     report = find_trends(engine.index)
     _emit(args, trends_json(report), trends_text(report))
     return 0
@@ -146,10 +149,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
     from bot.export import agree_json
     from bot.textout import agree_text
 
-    settings = _settings(args)
-    configure_logging(settings.log_level)
-    engine = SearchEngine.build(load_corpus(settings.reports_dir))
-    view = agree(engine, " ".join(args.topic))
+    view = agree(_engine(args), " ".join(args.topic))
     _emit(args, agree_json(view), agree_text(view))
     return 0
 

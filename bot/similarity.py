@@ -76,17 +76,14 @@ def is_topic(section: Section) -> bool:
     return section.kind == "section" and not _FRAMING.match(section.title)
 
 
-def _top_terms(matrix: sp.csr_matrix, m: int) -> sp.csr_matrix:
-    """Each row cut to its m largest entries: the section's strongest terms."""
+def _largest_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Each row cut to its k largest entries."""
     rows, cols, vals = [], [], []
     for i in range(matrix.shape[0]):
         lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
-        if hi == lo:
-            continue
-        data = matrix.data[lo:hi]
-        idx = matrix.indices[lo:hi]
-        if hi - lo > m:
-            pick = np.argpartition(-data, m - 1)[:m]
+        data, idx = matrix.data[lo:hi], matrix.indices[lo:hi]
+        if hi - lo > k:
+            pick = np.argpartition(-data, k - 1)[:k]
             data, idx = data[pick], idx[pick]
         rows.append(np.full(len(idx), i))
         cols.append(idx)
@@ -95,27 +92,6 @@ def _top_terms(matrix: sp.csr_matrix, m: int) -> sp.csr_matrix:
         return sp.csr_matrix(matrix.shape)
     return sp.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=matrix.shape
-    )
-
-
-def _capped_postings(matrix: sp.csr_matrix, cap: int) -> sp.csr_matrix:
-    """Terms × sections, keeping for each term only the `cap` sections weighing it most."""
-    by_term = matrix.T.tocsr()
-    rows, cols, vals = [], [], []
-    for t in range(by_term.shape[0]):
-        lo, hi = by_term.indptr[t], by_term.indptr[t + 1]
-        data = by_term.data[lo:hi]
-        idx = by_term.indices[lo:hi]
-        if hi - lo > cap:
-            pick = np.argpartition(-data, cap - 1)[:cap]
-            data, idx = data[pick], idx[pick]
-        rows.append(np.full(len(idx), t))
-        cols.append(idx)
-        vals.append(data)
-    if not rows:
-        return sp.csr_matrix(by_term.shape)
-    return sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=by_term.shape
     )
 
 
@@ -137,8 +113,10 @@ def neighbour_edges(vectors: SectionVectors, min_sim: float) -> Edges:
         empty = np.zeros(0, dtype=np.int64)
         return Edges(empty, empty, np.zeros(0))
     mask = sp.diags(vectors.eligible.astype(np.float64))
-    queries = _top_terms(sp.csr_matrix(mask @ matrix), QUERY_TERMS)
-    postings = _capped_postings(sp.csr_matrix(mask @ matrix), POSTINGS_CAP)
+    masked = sp.csr_matrix(mask @ matrix)
+    # a section's strongest terms, against each term's strongest sections
+    queries = _largest_per_row(masked, QUERY_TERMS)
+    postings = _largest_per_row(sp.csr_matrix(masked.T), POSTINGS_CAP)
     lefts, rights = [], []
     for start in range(0, n, BLOCK_ROWS):
         block = queries[start : start + BLOCK_ROWS]
