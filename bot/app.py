@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -22,12 +22,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.deps import Deps
+from bot.slackclient import slack_error
 from handlers import Registered, register_handlers
 
 logger = logging.getLogger("llmtrend")
 
 EVENTS_PATH = "/slack/events"
 CLAIM_RETENTION = timedelta(days=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PURGE_EVERY_SECONDS = 3600.0
 
 DEPS_KEY: web.AppKey[Deps] = web.AppKey("deps", Deps)
@@ -65,20 +67,23 @@ def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
     return app, registered
 
 
-def require_slack_settings(settings: Settings, *, socket_mode: bool) -> None:
-    """Before anything starts: the secrets this mode needs are set (else one clear line)."""
+def require_slack_settings(settings: Settings, *, mode: str) -> None:
+    """Before anything starts: the secrets this mode needs are set (else one clear line).
+
+    mode: "http" (token + signing secret), "socket" (token + app token), "token" (token).
+    """
     if settings.slack_bot_token is None:
         raise StartupError(
             "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
             "Slack app's OAuth & Permissions page (README: Connect to Slack)"
         )
-    if socket_mode and settings.slack_app_token is None:
+    if mode == "socket" and settings.slack_app_token is None:
         raise StartupError(
             "SLACK_APP_TOKEN is not set: create an app-level token (xapp-…) with the "
             "connections:write scope on your Slack app's Basic Information page "
             "(README: Connect to Slack)"
         )
-    if not socket_mode and settings.slack_signing_secret is None:
+    if mode == "http" and settings.slack_signing_secret is None:
         raise StartupError(
             "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
             "Basic Information page (README: Connect to Slack)"
@@ -90,7 +95,7 @@ async def check_token(deps: Deps) -> dict[str, str]:
     try:
         response = await deps.client.auth_test()
     except SlackApiError as exc:
-        error = exc.response.get("error", "unknown error") if exc.response else "unknown error"
+        error = slack_error(exc)
         raise StartupError(
             f"SLACK_BOT_TOKEN was rejected by Slack ({error}): copy the Bot User OAuth Token "
             "from your Slack app's OAuth & Permissions page (README: Connect to Slack)"
@@ -120,30 +125,43 @@ async def load_and_record(deps: Deps) -> None:
     engine = await deps.live.load()
     try:
         items = [(r.id, r.content_hash) for r in engine.corpus.reports]
-        new = await deps.store.record_reports(items, deps.clock())
+        # the very first load seeds the record: those reports are not "new" in a digest
+        when = deps.clock() if await deps.store.has_any_reports() else EPOCH
+        new = await deps.store.record_reports(items, when)
         if new:
             logger.info("%d reports seen for the first time", len(new))
     except Exception:
         logger.exception("recording first-seen reports failed")
 
 
+async def _run_digests(deps: Deps) -> None:
+    """Subscribe the settings' channels, then post digests as they fall due."""
+    if deps.team_id:
+        await deps.digests.subscribe_from_settings(deps.team_id)
+    await deps.digests.run()
+
+
 @contextlib.asynccontextmanager
-async def running(deps: Deps) -> AsyncIterator[None]:
-    """Background life of the app: load the index, purge claims; drain tasks on exit."""
-    loader = asyncio.create_task(load_and_record(deps), name="load-index")
-    purger = asyncio.create_task(_purge_claims(deps), name="purge-claims")
+async def running(deps: Deps, *, digests: bool = True) -> AsyncIterator[None]:
+    """Background life of the app: load the index, purge claims, post digests; on exit,
+    stop them and drain the tasks in flight (a digest cut short is recovered later)."""
+    background = [
+        asyncio.create_task(load_and_record(deps), name="load-index"),
+        asyncio.create_task(_purge_claims(deps), name="purge-claims"),
+    ]
+    if digests:
+        background.append(asyncio.create_task(_run_digests(deps), name="digests"))
     try:
         yield
     finally:
-        purger.cancel()
-        if not loader.done():
-            loader.cancel()
-        await asyncio.gather(purger, loader, return_exceptions=True)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await deps.tasks.drain(seconds=10.0)
         await deps.store.close()
 
 
-def create_web_app(deps: Deps, bolt: AsyncApp) -> web.Application:
+def create_web_app(deps: Deps, bolt: AsyncApp, *, digests: bool = True) -> web.Application:
     """aiohttp: Slack's requests on /slack/events, /healthz (ready) and /livez (alive)."""
     web_app = web.Application()
     web_app[DEPS_KEY] = deps
@@ -153,7 +171,7 @@ def create_web_app(deps: Deps, bolt: AsyncApp) -> web.Application:
     web_app.router.add_get("/livez", _livez)
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
-        async with running(deps):
+        async with running(deps, digests=digests):
             yield
 
     web_app.cleanup_ctx.append(lifecycle)
@@ -183,7 +201,7 @@ async def _livez(_request: web.Request) -> web.Response:
 
 async def serve_http(settings: Settings, deps: Deps, host: str, port: int) -> None:
     """`llmtrend serve`: bind at once, then answer Slack until SIGINT/SIGTERM."""
-    await check_token(deps)
+    deps.team_id = (await check_token(deps))["team"]
     bolt, _ = create_app(settings, deps)
     runner = web.AppRunner(create_web_app(deps, bolt), handle_signals=False)
     await runner.setup()
@@ -210,7 +228,7 @@ async def serve_socket(settings: Settings, deps: Deps, port: int) -> None:
     """`llmtrend socket`: Socket Mode, with /healthz on PORT (503 while disconnected)."""
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    await check_token(deps)
+    deps.team_id = (await check_token(deps))["team"]
     bolt, _ = create_app(settings, deps)
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
     handler = AsyncSocketModeHandler(bolt, app_token)

@@ -12,6 +12,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, NoReturn
 
 from bot import __version__
@@ -80,6 +81,24 @@ def _agree_parser() -> _Parser:
     p.add_argument("topic", nargs="*", help="topic words")
     _common(p)
     return p
+
+
+def _digest_parser() -> _Parser:
+    p = _Parser(prog="llmtrend digest", description="Preview or post a daily digest.")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dry-run", action="store_true", help="print the digest, post nothing")
+    what.add_argument("--send-now", metavar="CHANNEL", help="post one now (counts as today's)")
+    p.add_argument("--date", type=_iso_date, help="the digest of this day (YYYY-MM-DD)")
+    p.add_argument("--channel", help="as this channel would get it (since its last digest)")
+    _common(p)
+    return p
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 def _reports_parser() -> _Parser:
@@ -154,6 +173,14 @@ def cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot import digest_cli
+
+    settings = _settings(args)
+    configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    return digest_cli.run(args, settings)
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.console import main_console
     from bot.live import LiveEngine
@@ -173,7 +200,7 @@ def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
 
     settings = load_settings(reports_dir=args.reports_dir, port=args.port)
     try:
-        require_slack_settings(settings, socket_mode=socket_mode)
+        require_slack_settings(settings, mode="socket" if socket_mode else "http")
     except StartupError as exc:
         raise SettingsError(str(exc)) from None
     configure_logging(settings.log_level)
@@ -206,6 +233,7 @@ COMMANDS: dict[str, Command] = {
     "reports": (_reports_parser, cmd_reports, "list the loaded reports and skipped files"),
     "trends": (_trends_parser, cmd_trends, "the topics that recur across reports"),
     "agree": (_agree_parser, cmd_agree, "which reports cover a topic: llmtrend agree open source"),
+    "digest": (_digest_parser, cmd_digest, "preview (--dry-run) or post (--send-now) a digest"),
     "chat": (_chat_parser, cmd_chat, "a local console: try the bot with no Slack account"),
     "serve": (_serve_parser, cmd_serve, "serve Slack over HTTP (POST /slack/events)"),
     "socket": (_socket_parser, cmd_socket, "connect to Slack in Socket Mode"),

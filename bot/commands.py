@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-RequestKind = Literal["help", "reports", "search", "trends", "agree"]
+RequestKind = Literal["help", "reports", "search", "trends", "agree", "digest"]
 
 # Slack's mention markup: <@U123>, <@U123|name>
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -35,6 +35,8 @@ def parse_command(text: str | None) -> Request:
         return Request("reports")
     if first.lower() in ("trends", "trend") and not rest:
         return Request("trends")
+    if first.lower() == "digest":
+        return Request("digest", rest)
     if first.lower() == "agree":
         topic = re.sub(r"^(?:on|about|with)\s+", "", rest, flags=re.IGNORECASE)
         return Request("agree", topic) if topic else Request("help")
@@ -74,3 +76,63 @@ _TRENDS_QUESTION = re.compile(
     r"^(?:what\s+are\s+(?:the\s+)?|show\s+(?:me\s+)?(?:the\s+)?)?(?:top\s+|main\s+)?trends\??$",
     re.IGNORECASE,
 )
+
+
+DigestAction = Literal["status", "on", "off", "preview"]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestCommand:
+    """`/llmtrend digest [on [HH:MM] [Area/City] | off | preview]`, or why it is wrong."""
+
+    action: DigestAction
+    time: str | None = None
+    tz: str | None = None
+    error: str | None = None
+
+
+DIGEST_EXAMPLE = "/llmtrend digest on 08:30 Europe/Paris"
+
+
+def parse_digest(text: str) -> DigestCommand:
+    """The digest subcommand and its time and timezone, checked."""
+    from bot.schedule import parse_time, parse_timezone
+
+    words = text.split()
+    if not words:
+        return DigestCommand("status")
+    action = words[0].lower()
+    if action in ("off", "stop", "unsubscribe"):
+        return DigestCommand("off")
+    if action in ("preview", "test"):
+        return DigestCommand("preview")
+    if action in ("status", "show"):
+        return DigestCommand("status")
+    if action not in ("on", "start", "subscribe"):
+        return DigestCommand(
+            "status",
+            error=f"I don't know `digest {words[0]}`. Try `{DIGEST_EXAMPLE}`, "
+            "`/llmtrend digest off`, `/llmtrend digest preview`.",
+        )
+    at: str | None = None
+    tz: str | None = None
+    for word in words[1:]:
+        looks_like_time = bool(re.fullmatch(r"\d{1,2}(:\d{1,2})?(am|pm)?", word, re.IGNORECASE))
+        if looks_like_time:
+            parsed = parse_time(word)
+            if parsed is None:
+                return DigestCommand(
+                    "on",
+                    error=f"{word} is not a time of day. Use 24-hour HH:MM, "
+                    f"for example `{DIGEST_EXAMPLE}`.",
+                )
+            at = f"{parsed:%H:%M}"
+        elif parse_timezone(word) is not None:
+            tz = word
+        else:
+            return DigestCommand(
+                "on",
+                error=f"{word} is not a timezone I know. Use an Area/City name such as "
+                f"Europe/Paris or America/New_York (or UTC), for example `{DIGEST_EXAMPLE}`.",
+            )
+    return DigestCommand("on", at, tz)

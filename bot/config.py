@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The bundled reports: inside the package when installed, beside it in a checkout.
 _PACKAGE_SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     #: sqlite:///path (default: state.db in the data folder) or postgresql://user@host/db
     state_url: SecretStr | None = None
 
+    #: Daily digests: default time and timezone for `/llmtrend digest on`, channels
+    #: subscribed from settings (comma-separated ids), and whether weekends are skipped.
+    digest_time: str = "09:00"
+    digest_tz: str = "UTC"
+    digest_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    digest_weekdays_only: bool = False
+
     @field_validator(
         "slack_bot_token", "slack_signing_secret", "slack_app_token", "state_url", mode="before"
     )
@@ -77,6 +84,33 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: Any) -> Any:
         """An empty variable (`SLACK_APP_TOKEN=`) means "not set", not an empty secret."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        from bot.schedule import parse_time
+
+        parsed = parse_time(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not a time of day like 09:00")
+        return f"{parsed:%H:%M}"
+
+    @field_validator("digest_tz")
+    @classmethod
+    def _digest_tz(cls, value: str) -> str:
+        from bot.schedule import parse_timezone
+
+        if parse_timezone(value) is None:
+            raise ValueError(f"{value!r} is not a timezone like Europe/Paris or UTC")
+        return value.strip()
+
+    @field_validator("digest_channels", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        """Lists are comma-separated strings in the environment: C0123,C0456."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

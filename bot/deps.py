@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -9,8 +10,9 @@ from datetime import UTC, datetime
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.digest_runner import DigestRunner, Sleep
 from bot.live import LiveEngine
-from bot.slackclient import web_client
+from bot.slackclient import digest_client, web_client
 from bot.state import StateStore, open_store
 from bot.tasks import TaskTracker
 
@@ -30,20 +32,28 @@ class Deps:
     live: LiveEngine
     store: StateStore
     client: AsyncWebClient
+    digests: DigestRunner
     clock: Clock = utc_now
     tasks: TaskTracker = field(default_factory=TaskTracker)
+    #: The workspace the bot token belongs to (from auth.test at start-up).
+    team_id: str | None = None
 
 
-def build_deps(settings: Settings, *, clock: Clock = utc_now) -> Deps:
+def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep) -> Deps:
     """Open the state store and build the Web API client (nothing connects yet)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    live = LiveEngine(settings.reports_dir)
+    store = open_store(
+        settings.state_url.get_secret_value() if settings.state_url else None, settings.data_dir
+    )
+    digests = DigestRunner(
+        settings, store, live, digest_client(token, settings.slack_api_url), clock, sleep=sleep
+    )
     return Deps(
         settings=settings,
-        live=LiveEngine(settings.reports_dir),
-        store=open_store(
-            settings.state_url.get_secret_value() if settings.state_url else None,
-            settings.data_dir,
-        ),
+        live=live,
+        store=store,
         client=web_client(token, settings.slack_api_url),
+        digests=digests,
         clock=clock,
     )

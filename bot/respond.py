@@ -11,6 +11,7 @@ from bot.agreement import agree
 from bot.blockkit import Message
 from bot.commands import Request
 from bot.ids import PAGE_SIZE
+from bot.render_digest import digest_reply
 from bot.search import SearchEngine
 from bot.trends import TrendReport
 
@@ -30,6 +31,11 @@ def answer(
     """The message that answers a request (ephemeral-style with Share, or visible)."""
     if request.kind == "help":
         return render.help_message()
+    if request.kind == "digest":  # only a Slack channel can subscribe (the console has none)
+        return digest_reply(
+            "Daily digests post to Slack channels: run `/llmtrend digest on` in one. "
+            "To see one here: `llmtrend digest --dry-run`."
+        )
     if engine is None:
         return render.loading()
     if request.kind == "reports":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -56,3 +57,27 @@ def web_client(token: str | None, base_url: str, **kwargs: Any) -> AsyncWebClien
 def response_client(url: str) -> AsyncWebhookClient:
     """A client for one interaction's response_url, with the same retries."""
     return AsyncWebhookClient(url=url, retry_handlers=retry_handlers())
+
+
+def digest_client(token: str | None, base_url: str) -> AsyncWebClient:
+    """For digest posts: only 429 is retried blindly (a rate-limited post was not made).
+
+    A 5xx or a dropped connection may have posted anyway, and chat.postMessage has no
+    idempotency key, so those outcomes are left to the digest's recovery, which looks in
+    the channel's history before posting again.
+    """
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+
+
+def slack_error(exc: SlackApiError) -> str:
+    """Slack's error code ("not_in_channel"), or the HTTP status when the body had none."""
+    response = exc.response
+    data = getattr(response, "data", None)
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    status = getattr(response, "status_code", None)
+    return f"http_{status}" if status else "unknown_error"

@@ -644,6 +644,84 @@ class StateStore:
 
         return await asyncio.to_thread(run)
 
+    def _update(self, statement: sa.Update | sa.Delete) -> bool:
+        """Run one UPDATE/DELETE in a write transaction: True if it changed exactly a row."""
+        with self._write() as conn:
+            return conn.execute(statement).rowcount == 1
+
+    async def take_over_digest(
+        self,
+        team_id: str,
+        channel_id: str,
+        local_date: date,
+        instance: str,
+        stale_before: datetime,
+        now: datetime,
+    ) -> bool:
+        """Atomically become the owner of a digest whose outcome is not known.
+
+        A claim still "claimed" since before `stale_before` (its process crashed) or marked
+        "unknown" (a post whose answer was lost) may be recovered by exactly one process:
+        the one whose compare-and-set wins here. It must then look before posting again.
+        """
+        statement = (
+            sa.update(_DIGESTS)
+            .where(
+                _digest_key(team_id, channel_id, local_date),
+                _DIGESTS.c.status.in_(("claimed", "unknown")),
+                _DIGESTS.c.claimed_at < _aware(stale_before, "stale_before"),
+            )
+            .values(status="claimed", claimed_by=instance, claimed_at=_aware(now, "now"))
+        )
+        return await asyncio.to_thread(self._update, statement)
+
+    async def release_digest(
+        self, team_id: str, channel_id: str, local_date: date, instance: str
+    ) -> bool:
+        """Drop our claim when the post certainly did not happen (the channel refused it)."""
+        statement = sa.delete(_DIGESTS).where(
+            _digest_key(team_id, channel_id, local_date),
+            _DIGESTS.c.status == "claimed",
+            _DIGESTS.c.claimed_by == instance,
+        )
+        return await asyncio.to_thread(self._update, statement)
+
+    async def record_digest_sent(
+        self,
+        team_id: str,
+        channel_id: str,
+        local_date: date,
+        instance: str,
+        ts: str,
+        now: datetime,
+    ) -> None:
+        """Count a digest posted on demand (`--send-now`) as that day's, whatever was there."""
+        moment = _aware(now, "now")
+        values = {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "local_date": local_date,
+            "status": "sent",
+            "claimed_at": moment,
+            "claimed_by": instance,
+            "sent_at": moment,
+            "message_ts": ts,
+        }
+        statement = (
+            self._insert(_DIGESTS)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["team_id", "channel_id", "local_date"],
+                set_={"status": "sent", "sent_at": moment, "message_ts": ts},
+            )
+        )
+
+        def run() -> None:
+            with self._write() as conn:
+                conn.execute(statement)
+
+        await asyncio.to_thread(run)
+
     async def get_digest_claim(
         self, team_id: str, channel_id: str, local_date: date
     ) -> DigestClaim | None:

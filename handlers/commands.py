@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import ids, respond
-from bot.commands import parse_command
+from bot.commands import parse_command, parse_digest
 from bot.deps import Deps
-from handlers import Registered
+from handlers import Registered, digest
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
@@ -17,7 +17,10 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def handle_llmtrend(ack: AsyncAck, command: dict[str, Any]) -> None:
         """Parse, answer from the live index, render: all inside the ack."""
         request = parse_command(command.get("text"))
-        message = respond.answer(request, deps.live.current, deps.live.trends)
+        if request.kind == "digest":
+            message = await digest.handle(deps, command, parse_digest(request.text))
+        else:
+            message = respond.answer(request, deps.live.current, deps.live.trends)
         await ack(response_type="ephemeral", **message)
 
     registered.commands.append(ids.COMMAND)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from tests.slackfake import (
     slash_command_body,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-signing-secret-0123456789"
 TOKEN = "xoxb-test-token-0123456789"
 
@@ -90,12 +93,20 @@ def app_settings(fake: FakeSlack, data_dir: Path, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def run_app(
-    settings: Settings, fake: FakeSlack, deps: Deps | None = None, wait_ready: bool = True
+    settings: Settings,
+    fake: FakeSlack,
+    deps: Deps | None = None,
+    wait_ready: bool = True,
+    digests: bool = False,
 ) -> AsyncIterator[RunningApp]:
-    """Start the app on a free loopback port; by default wait until its index is loaded."""
+    """Start the app on a free loopback port; by default wait until its index is loaded.
+
+    The digest loop runs on the real clock, so it is off unless a test asks for it; digest
+    tests drive `deps.digests.tick(now)` with a moved clock instead.
+    """
     deps = deps or build_deps(settings)
     bolt, _ = create_app(settings, deps)
-    runner = web.AppRunner(create_web_app(deps, bolt))
+    runner = web.AppRunner(create_web_app(deps, bolt, digests=digests))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -107,3 +118,19 @@ async def run_app(
             yield RunningApp(f"http://127.0.0.1:{port}", deps, fake, session)
     finally:
         await runner.cleanup()
+
+
+async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """Run `python -m bot …` as a user would, without blocking the fake's event loop."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    return proc.returncode or 0, out.decode(), err.decode()

@@ -151,6 +151,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list, init=False)
     #: channel id -> messages known to the fake, oldest first.
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict, init=False)
+    #: Channels the bot is not a member of (conversations.info says is_member false).
+    not_member_of: set[str] = field(default_factory=set, init=False)
     _faults: dict[str, list[_Fault]] = field(default_factory=dict, init=False, repr=False)
     _response_urls: dict[str, _ResponseUrl] = field(default_factory=dict, init=False, repr=False)
     _runner: web.AppRunner | None = field(default=None, init=False, repr=False)
@@ -583,7 +585,7 @@ class FakeSlack:
                 "is_group": channel.startswith("G"),
                 "is_im": is_im,
                 "is_private": not channel.startswith("C"),
-                "is_member": True,
+                "is_member": channel not in self.not_member_of,
                 "is_archived": False,
                 "context_team_id": self.team_id,
             },

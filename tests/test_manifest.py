@@ -57,6 +57,8 @@ def test_scopes_cover_what_the_app_uses(name: str, registered: Registered) -> No
     manifest = load(name)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write"} <= scopes
+    # digest recovery reads the channel's history; `digest on` checks membership
+    assert {"channels:history", "groups:history", "channels:read", "groups:read"} <= scopes
     for event in registered.events:
         needed = EVENT_SCOPES[event]
         assert needed is None or needed in scopes, event

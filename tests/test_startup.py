@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 from bot.deps import build_deps
 from bot.live import LiveEngine
 from bot.search import SearchEngine
-from tests.apprunner import SECRET, TOKEN, app_settings, run_app
+from tests.apprunner import SECRET, TOKEN, app_settings, run_app, run_cli
 from tests.slackfake import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,22 +48,6 @@ async def test_health_is_503_and_commands_say_loading_until_the_index_is_ready(
         assert (
             "Results for" in (await app.command("multimodal")).json()["blocks"][0]["text"]["text"]
         )
-
-
-async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    """Run `python -m bot …` as a user would, without blocking the fake's event loop."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 def _env(fake: FakeSlack, tmp_path: Path, **extra: str) -> dict[str, str]:
