@@ -22,6 +22,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.deps import Deps
+from bot.observed import ObservedApp
+from bot.reload import watch
+from bot.search import SearchEngine
 from bot.slackclient import slack_error
 from handlers import Registered, register_handlers
 
@@ -30,6 +33,7 @@ logger = logging.getLogger("llmtrend")
 EVENTS_PATH = "/slack/events"
 CLAIM_RETENTION = timedelta(days=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TRENDS_WAIT_SECONDS = 180.0
 PURGE_EVERY_SECONDS = 3600.0
 
 DEPS_KEY: web.AppKey[Deps] = web.AppKey("deps", Deps)
@@ -55,7 +59,7 @@ def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
     """The Bolt app with every listener registered; secrets handed over explicitly."""
     secret = settings.slack_signing_secret
     with _bolt_cannot_read_slack_env():
-        app = AsyncApp(
+        app = ObservedApp(
             name="llmtrend",
             client=deps.client,
             signing_secret=secret.get_secret_value() if secret else "",
@@ -63,6 +67,7 @@ def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
             request_verification_enabled=True,
             logger=logging.getLogger("llmtrend.bolt"),
         )
+    app.metrics = deps.metrics
     registered = register_handlers(app, deps)
     return app, registered
 
@@ -122,7 +127,21 @@ async def _purge_claims(deps: Deps) -> None:
 
 async def load_and_record(deps: Deps) -> None:
     """Load the index (then trends), and record when each report was first seen."""
-    engine = await deps.live.load()
+    await _record(deps, await deps.live.load())
+
+
+async def reload_and_record(deps: Deps) -> None:
+    """A changed folder: rebuild and swap; new reports feed the next digest."""
+    try:
+        engine = await deps.live.reload()
+    except Exception:
+        deps.metrics.reload_failures.inc()
+        raise
+    if engine is not None:
+        await _record(deps, engine)
+
+
+async def _record(deps: Deps, engine: SearchEngine) -> None:
     try:
         items = [(r.id, r.content_hash) for r in engine.corpus.reports]
         # the very first load seeds the record: those reports are not "new" in a digest
@@ -134,8 +153,22 @@ async def load_and_record(deps: Deps) -> None:
         logger.exception("recording first-seen reports failed")
 
 
+async def _watch_reports(deps: Deps) -> None:
+    """Hot reload: once the first load is done, follow the folder's changes."""
+    await deps.live.ready.wait()
+    await watch(
+        deps.settings.reports_dir,
+        deps.settings.reload_seconds,
+        lambda: reload_and_record(deps),
+    )
+
+
 async def _run_digests(deps: Deps) -> None:
-    """Subscribe the settings' channels, then post digests as they fall due."""
+    """Subscribe the settings' channels, then post digests as they fall due (once the
+    reports, and if they come in reasonable time their trends, are loaded)."""
+    await deps.live.ready.wait()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(deps.live.trends_ready.wait(), timeout=TRENDS_WAIT_SECONDS)
     if deps.team_id:
         await deps.digests.subscribe_from_settings(deps.team_id)
     await deps.digests.run()
@@ -149,6 +182,8 @@ async def running(deps: Deps, *, digests: bool = True) -> AsyncIterator[None]:
         asyncio.create_task(load_and_record(deps), name="load-index"),
         asyncio.create_task(_purge_claims(deps), name="purge-claims"),
     ]
+    if deps.settings.reload_seconds > 0:
+        background.append(asyncio.create_task(_watch_reports(deps), name="reload"))
     if digests:
         background.append(asyncio.create_task(_run_digests(deps), name="digests"))
     try:
@@ -199,19 +234,47 @@ async def _livez(_request: web.Request) -> web.Response:
     return web.json_response({"status": "alive"})
 
 
+@contextlib.asynccontextmanager
+async def metrics_server(deps: Deps, host: str) -> AsyncIterator[None]:
+    """GET /metrics on LLMTREND_METRICS_PORT (its own port, not the public Slack one)."""
+    port = deps.settings.metrics_port
+    if not port:
+        yield
+        return
+
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=deps.metrics.render(), content_type="text/plain")
+
+    app = web.Application()
+    app.router.add_get("/metrics", metrics)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    logger.info("metrics on http://%s:%d/metrics", host, port)
+    try:
+        yield
+    finally:
+        await runner.cleanup()
+
+
 async def serve_http(settings: Settings, deps: Deps, host: str, port: int) -> None:
     """`llmtrend serve`: bind at once, then answer Slack until SIGINT/SIGTERM."""
     deps.team_id = (await check_token(deps))["team"]
     bolt, _ = create_app(settings, deps)
-    runner = web.AppRunner(create_web_app(deps, bolt), handle_signals=False)
+    runner = web.AppRunner(
+        create_web_app(deps, bolt), handle_signals=False, access_log=None, shutdown_timeout=10.0
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
     logger.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
-    try:
-        await _wait_for_stop()
-    finally:
-        await runner.cleanup()
+    async with metrics_server(deps, host):
+        try:
+            await _wait_for_stop()
+            logger.info("stopping: finishing requests and tasks in flight")
+        finally:
+            await runner.cleanup()
+    logger.info("stopped")
 
 
 async def _wait_for_stop() -> None:
@@ -242,10 +305,10 @@ async def serve_socket(settings: Settings, deps: Deps, port: int) -> None:
     health = web.Application()
     health.router.add_get("/healthz", healthz)
     health.router.add_get("/livez", _livez)
-    runner = web.AppRunner(health)
+    runner = web.AppRunner(health, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()  # noqa: S104 - health for the pod
-    async with running(deps):
+    async with running(deps), metrics_server(deps, "0.0.0.0"):  # noqa: S104
         await handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("connected to Slack in Socket Mode; health on :%d/healthz", port)
         try:

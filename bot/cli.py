@@ -19,6 +19,7 @@ from bot import __version__
 from bot.config import Settings, SettingsError, load_settings
 from bot.corpus import load_corpus
 from bot.export import reports_json, search_json
+from bot.logs import configure_logging
 from bot.search import SearchEngine
 from bot.textout import ansi_mark, plain_mark, reports_text, search_text
 
@@ -107,13 +108,6 @@ def _reports_parser() -> _Parser:
     return p
 
 
-def configure_logging(level: str) -> None:
-    """Log lines to stderr, so stdout carries only the answer (and valid JSON)."""
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s", force=True
-    )
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(reports_dir=args.reports_dir)
 
@@ -121,7 +115,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _engine(args: argparse.Namespace) -> SearchEngine:
     """Settings, logging, then the reports loaded and indexed."""
     settings = _settings(args)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     started = time.perf_counter()
     engine = SearchEngine.build(load_corpus(settings.reports_dir))
     logger.debug("loaded and indexed in %.3f s", time.perf_counter() - started)
@@ -146,7 +140,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_reports(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     corpus = load_corpus(settings.reports_dir)
     _emit(args, reports_json(corpus), reports_text(corpus))
     return 0
@@ -186,7 +180,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.live import LiveEngine
 
     settings = _settings(args)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     live = LiveEngine(settings.reports_dir)
     engine = live.load_now()
     return main_console(engine, live.trends)
@@ -203,7 +197,7 @@ def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
         require_slack_settings(settings, mode="socket" if socket_mode else "http")
     except StartupError as exc:
         raise SettingsError(str(exc)) from None
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         deps = build_deps(settings)
     except ValueError as exc:

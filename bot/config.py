@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     reports_dir: Path = Field(default_factory=bundled_seeds_dir)
     data_dir: Path = Field(default_factory=default_data_dir)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    #: Prometheus metrics on their own port (0: off); not the public Slack port.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    #: How often to look for new, changed or removed reports (0: never reload).
+    reload_seconds: float = Field(default=10.0, ge=0)
     #: sqlite:///path (default: state.db in the data folder) or postgresql://user@host/db
     state_url: SecretStr | None = None
 

@@ -142,16 +142,30 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()
 
 
-def load_corpus(root: Path | str) -> Corpus:
-    """Load every report under root; a broken file is skipped with a reason, never fatal."""
+def load_corpus(root: Path | str, previous: Corpus | None = None) -> Corpus:
+    """Load every report under root; a broken file is skipped with a reason, never fatal.
+
+    With `previous` (a reload), a file that is now broken keeps its previous version in
+    service (and is listed as skipped, saying so), and an unchanged file is not re-parsed.
+    """
     from bot.parser import parse_report  # local import keeps the record types dependency-free
 
     root_path = Path(root)
     files = _candidate_files(root_path)
     ids = report_ids(root_path, files)
+    before = {r.path: r for r in previous.reports} if previous else {}
     reports: list[Report] = []
     skipped: list[SkippedFile] = []
     warnings: list[SkippedFile] = []
+
+    def skip(rel: str, reason: str) -> None:
+        old = before.get(rel)
+        if old is not None:
+            reports.append(old)
+            reason = f"{reason}; the previous version is still served"
+        logger.warning("skipped report %s: %s", rel, reason)
+        skipped.append(SkippedFile(rel, reason))
+
     for path in files:
         rel = path.relative_to(root_path).as_posix()
         text, reason, warning = read_report_text(path)
@@ -159,20 +173,22 @@ def load_corpus(root: Path | str) -> Corpus:
             logger.warning("report %s: %s", rel, warning)
             warnings.append(SkippedFile(rel, warning))
         if text is None:
-            logger.warning("skipped report %s: %s", rel, reason)
-            skipped.append(SkippedFile(rel, reason or "unreadable"))
+            skip(rel, reason or "unreadable")
+            continue
+        digest = content_hash(text)
+        old = before.get(rel)
+        if old is not None and old.content_hash == digest and old.id == ids[path]:
+            reports.append(old)
             continue
         try:
             report = parse_report(text, report_id=ids[path], path=rel)
         except Exception as exc:  # a parser bug must not stop the other reports
-            logger.exception("skipped report %s: could not be parsed", rel)
-            skipped.append(SkippedFile(rel, f"could not be parsed ({type(exc).__name__})"))
+            logger.exception("report %s could not be parsed", rel)
+            skip(rel, f"could not be parsed ({type(exc).__name__})")
             continue
         if not report.sections:
-            skipped.append(SkippedFile(rel, "no text found"))
+            skip(rel, "no text found")
             continue
-        reports.append(
-            Report(report.id, report.title, report.path, report.sections, content_hash(text))
-        )
+        reports.append(Report(report.id, report.title, report.path, report.sections, digest))
     reports.sort(key=lambda r: r.id)
     return Corpus(str(root_path), tuple(reports), tuple(skipped), tuple(warnings))

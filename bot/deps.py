@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.digest_runner import DigestRunner, Sleep
 from bot.live import LiveEngine
+from bot.metrics import Metrics
 from bot.slackclient import digest_client, web_client
 from bot.state import StateStore, open_store
 from bot.tasks import TaskTracker
@@ -33,6 +34,7 @@ class Deps:
     store: StateStore
     client: AsyncWebClient
     digests: DigestRunner
+    metrics: Metrics
     clock: Clock = utc_now
     tasks: TaskTracker = field(default_factory=TaskTracker)
     #: The workspace the bot token belongs to (from auth.test at start-up).
@@ -42,12 +44,19 @@ class Deps:
 def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep) -> Deps:
     """Open the state store and build the Web API client (nothing connects yet)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    live = LiveEngine(settings.reports_dir)
+    metrics = Metrics()
+    live = LiveEngine(settings.reports_dir, metrics)
     store = open_store(
         settings.state_url.get_secret_value() if settings.state_url else None, settings.data_dir
     )
     digests = DigestRunner(
-        settings, store, live, digest_client(token, settings.slack_api_url), clock, sleep=sleep
+        settings,
+        store,
+        live,
+        digest_client(token, settings.slack_api_url),
+        clock,
+        sleep=sleep,
+        metrics=metrics,
     )
     return Deps(
         settings=settings,
@@ -55,5 +64,6 @@ def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asy
         store=store,
         client=web_client(token, settings.slack_api_url),
         digests=digests,
+        metrics=metrics,
         clock=clock,
     )

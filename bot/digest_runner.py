@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.digest import Digest, build_digest
 from bot.live import LiveEngine
+from bot.metrics import Metrics
 from bot.render_digest import DIGEST_EVENT_TYPE, digest_message, digest_metadata
 from bot.schedule import is_skipped, local_date, parse_time, parse_timezone, scheduled_at
 from bot.slackclient import slack_error
@@ -74,6 +75,7 @@ class DigestRunner:
         sleep: Sleep = asyncio.sleep,
         pace_seconds: float = 1.1,
         instance: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -83,6 +85,7 @@ class DigestRunner:
         self.sleep = sleep
         self.pace_seconds = pace_seconds
         self.instance = instance or uuid.uuid4().hex[:12]
+        self.metrics = metrics or Metrics()
 
     async def subscribe_from_settings(self, team_id: str) -> None:
         """LLMTREND_DIGEST_CHANNELS: subscribe each once; a channel switched off stays off."""
@@ -179,17 +182,20 @@ class DigestRunner:
                 await self.store.set_subscription_enabled(team, channel, False, reason, now=now)
                 await self.store.release_digest(team, channel, day, self.instance)
                 logger.warning("digest for %s paused: %s (%s)", channel, reason, error)
+                self.metrics.digests_failed.labels(reason=error).inc()
                 return Posted(channel, day, "paused")
             return await self._unknown(team, channel, day, f"Slack answered {error}")
         except Exception as exc:  # timeouts, dropped connections: did it post? unknown
             return await self._unknown(team, channel, day, type(exc).__name__)
         ts = str(response.get("ts", ""))
         await self.store.mark_digest_sent(team, channel, day, ts, now)
+        self.metrics.digests_sent.inc()
         logger.info("digest posted to %s for %s (ts %s)", channel, day, ts)
         return Posted(channel, day, outcome)
 
     async def _unknown(self, team: str, channel: str, day: date, why: str) -> Posted:
         await self.store.mark_digest_unknown(team, channel, day)
+        self.metrics.digests_failed.labels(reason="unknown_outcome").inc()
         logger.warning("digest for %s on %s: outcome unknown (%s); will check", channel, day, why)
         return Posted(channel, day, "unknown")
 
@@ -231,3 +237,13 @@ class DigestRunner:
         seen = await self.store.reports_first_seen_since(since)
         new_ids = sorted({r.report_id for r in seen if since < r.first_seen <= now})
         return build_digest(engine, self.live.trends, day, new_ids)
+
+    async def pause_team(self, team_id: str, reason: str) -> int:
+        """Pause every digest of a workspace (the app was uninstalled, its tokens revoked)."""
+        paused = 0
+        for sub in await self.store.list_subscriptions(enabled_only=True, team_id=team_id):
+            await self.store.set_subscription_enabled(
+                team_id, sub.channel_id, False, reason, now=self.clock()
+            )
+            paused += 1
+        return paused

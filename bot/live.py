@@ -13,7 +13,8 @@ import logging
 import time
 from pathlib import Path
 
-from bot.corpus import load_corpus
+from bot.corpus import Corpus, load_corpus
+from bot.metrics import Metrics
 from bot.search import SearchEngine
 from bot.trends import TrendReport, find_trends
 
@@ -23,13 +24,15 @@ logger = logging.getLogger(__name__)
 class LiveEngine:
     """Holds the current SearchEngine for a reports folder, and its trends."""
 
-    def __init__(self, reports_dir: Path) -> None:
+    def __init__(self, reports_dir: Path, metrics: Metrics | None = None) -> None:
         self.reports_dir = reports_dir
+        self.metrics = metrics
         self.current: SearchEngine | None = None
         self.trends: TrendReport | None = None
         self.ready = asyncio.Event()
         self.trends_ready = asyncio.Event()
         self.loaded_at: float | None = None
+        self.reloads = 0
 
     def load_now(self) -> SearchEngine:
         """Load, index and find trends synchronously (the console and the CLI)."""
@@ -46,6 +49,28 @@ class LiveEngine:
         engine = await asyncio.to_thread(lambda: SearchEngine.build(load_corpus(self.reports_dir)))
         self._swap(engine, time.perf_counter() - started)
         await self.refresh_trends(engine)
+        return engine
+
+    async def reload(self) -> SearchEngine | None:
+        """Rebuild beside the old index and swap in one step; None if nothing changed.
+
+        A file that is now broken keeps its previous version (see `load_corpus`); a folder
+        that vanished keeps the whole previous index.
+        """
+        old = self.current
+        if not self.reports_dir.is_dir():
+            raise FileNotFoundError(f"reports folder {self.reports_dir} is gone")
+        started = time.perf_counter()
+        previous = old.corpus if old else None
+        corpus = await asyncio.to_thread(load_corpus, self.reports_dir, previous)
+        if old is not None and _same(corpus, old.corpus):
+            return None
+        engine = await asyncio.to_thread(SearchEngine.build, corpus)
+        self._swap(engine, time.perf_counter() - started)
+        self.reloads += 1
+        if self.metrics is not None:
+            self.metrics.reloads.inc()
+        await self.refresh_trends(engine)  # until ready, the previous trends are served
         return engine
 
     async def refresh_trends(self, engine: SearchEngine) -> None:
@@ -68,6 +93,9 @@ class LiveEngine:
 
     def _swap(self, engine: SearchEngine, seconds: float) -> None:
         self.current = engine
+        if self.metrics is not None:
+            self.metrics.reports.set(len(engine.corpus.reports))
+            self.metrics.sections.set(len(engine.index))
         self.loaded_at = time.time()
         self.ready.set()
         logger.info(
@@ -77,3 +105,10 @@ class LiveEngine:
             len(engine.corpus.skipped),
             seconds,
         )
+
+
+def _same(a: Corpus, b: Corpus) -> bool:
+    """Same reports, same contents, same skipped files: nothing to rebuild."""
+    return [(r.id, r.content_hash) for r in a.reports] == [
+        (r.id, r.content_hash) for r in b.reports
+    ] and a.skipped == b.skipped

@@ -24,7 +24,7 @@ class Registered:
 
 def register_handlers(app: AsyncApp, deps: Deps) -> Registered:
     """Register every listener module; each knows its own ids."""
-    from handlers import actions, commands, errors, home, messages
+    from handlers import actions, commands, errors, home, lifecycle, messages
 
     registered = Registered()
     errors.register(app, deps)
@@ -32,4 +32,5 @@ def register_handlers(app: AsyncApp, deps: Deps) -> Registered:
     messages.register(app, deps, registered)
     actions.register(app, deps, registered)
     home.register(app, deps, registered)
+    lifecycle.register(app, deps, registered)
     return registered

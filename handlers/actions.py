@@ -17,9 +17,10 @@ from bot import ids, render, respond
 from bot.blockkit import Message
 from bot.commands import Request
 from bot.deps import Deps
+from bot.observed import request_ids
 from bot.slackclient import response_client
 from handlers import Registered
-from handlers.errors import notify_response_url, request_ids
+from handlers.errors import notify_response_url
 
 logger = logging.getLogger("llmtrend.actions")
 

@@ -12,34 +12,24 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot import render
 from bot.deps import Deps
+from bot.observed import FAILED, request_ids
 from bot.slackclient import response_client
 
 logger = logging.getLogger("llmtrend.errors")
 
 
-def request_ids(body: dict[str, Any]) -> dict[str, Any]:
-    """The ids that let a log line be matched to a Slack request."""
-    event = body.get("event") or {}
-    return {
-        "team": body.get("team_id") or (body.get("team") or {}).get("id"),
-        "channel": body.get("channel_id")
-        or event.get("channel")
-        or (body.get("channel") or {}).get("id"),
-        "user": body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id"),
-        "event": body.get("event_id"),
-        "command": body.get("command"),
-        "trigger": body.get("trigger_id"),
-    }
-
-
 def register(app: AsyncApp, deps: Deps) -> None:
     @app.error
-    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    async def on_error(
+        error: Exception, body: dict[str, Any], request: AsyncBoltRequest
+    ) -> BoltResponse:
         """Uncaught in a listener: log with ids; answer 200 so Slack does not retry."""
+        request.context[FAILED] = True
         ids = request_ids(body or {})
         logger.error(
             "listener failed %s",

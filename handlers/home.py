@@ -15,9 +15,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot import ids, render_trends
 from bot.agreement import agree
 from bot.deps import Deps
+from bot.observed import request_ids
 from handlers import Registered
 from handlers.actions import parse_value
-from handlers.errors import request_ids
 
 NEWEST_SHOWN = 5
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -16,8 +16,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from bot import respond
 from bot.commands import parse_message
 from bot.deps import Deps
+from bot.observed import request_ids
 from handlers import Registered
-from handlers.errors import notify_thread, request_ids
+from handlers.errors import notify_thread
 
 logger = logging.getLogger("llmtrend.messages")
 
@@ -42,9 +43,11 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         ts = event.get("ts") or ""
         now = deps.clock()
         if not await deps.store.claim_event(team, body.get("event_id") or f"ts:{ts}", now):
+            deps.metrics.dedupe_hits.inc()
             logger.info("event %s already claimed (a Slack retry)", body.get("event_id"))
             return
         if not await deps.store.claim_event(team, f"message:{channel}:{ts}", now):
+            deps.metrics.dedupe_hits.inc()
             logger.info("message %s:%s already answered by another event", channel, ts)
             return
         thread_ts = event.get("thread_ts") or (None if in_dm else ts)

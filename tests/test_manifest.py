@@ -21,6 +21,8 @@ EVENT_SCOPES: dict[str, str | None] = {
     "app_mention": "app_mentions:read",
     "message.im": "im:history",
     "app_home_opened": None,
+    "app_uninstalled": None,
+    "tokens_revoked": None,
 }
 
 

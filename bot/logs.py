@@ -1,0 +1,29 @@
+"""Logging set-up: human lines by default, one JSON object per line for log shippers.
+
+Secrets never reach a log line: settings hold them as SecretStr, and Slack's SDK redacts
+the Authorization header in its own debug output.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """Log to stderr (stdout carries answers and JSON output) at `level`."""
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(
+            JsonFormatter(JSON_FIELDS, rename_fields={"levelname": "level", "asctime": "time"})
+        )
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

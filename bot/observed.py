@@ -1,0 +1,79 @@
+"""The Bolt app, observed: every request is timed, counted and logged in one line.
+
+Overriding `async_dispatch` sees every request in both HTTP and Socket Mode, including
+those Bolt rejects (a bad signature answers 401 before any listener runs).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.metrics import Metrics
+
+logger = logging.getLogger("llmtrend.requests")
+
+#: Set in the request context by the error handler, so the outcome says "error".
+FAILED = "llmtrend_failed"
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """command, event:<type>, action, view, or the payload's own type."""
+    if body.get("command"):
+        return "command"
+    if body.get("type") == "event_callback":
+        return f"event:{(body.get('event') or {}).get('type', '?')}"
+    if body.get("type") == "block_actions":
+        return "action"
+    return str(body.get("type") or "other")
+
+
+def request_ids(body: dict[str, Any]) -> dict[str, Any]:
+    """The ids that let a log line be matched to a Slack request."""
+    event = body.get("event") or {}
+    return {
+        "team": body.get("team_id") or (body.get("team") or {}).get("id"),
+        "channel": body.get("channel_id")
+        or event.get("channel")
+        or (body.get("channel") or {}).get("id"),
+        "user": body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id"),
+        "event": body.get("event_id"),
+    }
+
+
+class ObservedApp(AsyncApp):
+    """AsyncApp that records each request's kind, latency and outcome."""
+
+    metrics: Metrics
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = await super().async_dispatch(req)
+        seconds = time.perf_counter() - started
+        body = req.body if isinstance(req.body, dict) else {}
+        kind = request_kind(body)
+        if response.status == 401:
+            outcome = "rejected"
+        elif req.context.get(FAILED):
+            outcome = "error"
+        elif response.status >= 400:
+            outcome = f"http_{response.status}"
+        else:
+            outcome = "ok"
+        self.metrics.requests.labels(kind=kind, outcome=outcome).inc()
+        self.metrics.latency.labels(kind=kind).observe(seconds)
+        ids = {k: v for k, v in request_ids(body).items() if v}
+        logger.info(
+            "request kind=%s outcome=%s latency_ms=%.1f %s",
+            kind,
+            outcome,
+            seconds * 1000,
+            " ".join(f"{k}={v}" for k, v in ids.items()),
+            extra={"kind": kind, "outcome": outcome, "latency_ms": round(seconds * 1000, 2), **ids},
+        )
+        return response
