@@ -134,3 +134,81 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     return proc.returncode or 0, out.decode(), err.decode()
+
+
+def free_port() -> int:
+    """A free loopback port for a server the test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ServeProcess:
+    """`llmtrend serve` in its own process, as it runs in production."""
+
+    proc: asyncio.subprocess.Process
+    url: str
+    log_path: Path
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.url}/slack/events"
+
+    def logs(self) -> str:
+        return _read(self.log_path)
+
+
+def _read(path: Path) -> str:
+    """A process's log so far (for assertions and failure messages)."""
+    return path.read_text(errors="replace")
+
+
+@asynccontextmanager
+async def serve_process(
+    env: dict[str, str], log_path: Path, port: int | None = None
+) -> AsyncIterator[ServeProcess]:
+    """Start `python -m bot serve` on a free port; wait for /healthz; stop it after."""
+    port = port or free_port()
+    log = log_path.open("wb")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(600):
+                if proc.returncode is not None:
+                    raise AssertionError(f"serve exited: {_read(log_path)}")
+                try:
+                    async with session.get(f"{url}/healthz") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError(f"serve never became ready: {_read(log_path)}")
+        yield ServeProcess(proc, url, log_path)
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), timeout=20)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+        log.close()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
+import psycopg
 import pytest
 
 from bot.corpus import Corpus, load_corpus
@@ -66,3 +70,50 @@ async def app(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[RunningApp
 
     async with run_app(app_settings(fake_slack, tmp_path), fake_slack) as running:
         yield running
+
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_base_url() -> str:
+    return os.environ.get("LLMTREND_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+
+
+def _libpq(url: str) -> str:
+    """psycopg takes the same URL without SQLAlchemy's driver suffix."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """One autocommit connection for creating and dropping per-test schemas.
+
+    Session-scoped so an unreachable server costs one connect timeout, not one per test.
+    """
+    base = _postgres_base_url()
+    try:
+        admin = psycopg.connect(_libpq(base), connect_timeout=3, autocommit=True)
+    except psycopg.Error as exc:
+        message = (
+            f"PostgreSQL not reachable at {base} ({type(exc).__name__}: {exc}); start "
+            "PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres, database test) or set "
+            "LLMTREND_TEST_POSTGRES_URL to a database these tests may create schemas in"
+        )
+        if os.environ.get("CI") and os.environ.get("LLMTREND_TEST_POSTGRES_URL"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with admin:
+        yield admin
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: psycopg.Connection[tuple[object, ...]]) -> Iterator[str]:
+    """A fresh schema on the real PostgreSQL, as a state URL; dropped after the test."""
+    base = _postgres_base_url()
+    schema = f"llmtrend_test_{uuid.uuid4().hex[:12]}"
+    postgres_admin.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        postgres_admin.execute(f'DROP SCHEMA "{schema}" CASCADE')

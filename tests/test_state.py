@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import quote
 
-import psycopg
 import pytest
 
 from bot.state import MIGRATIONS, StateStore, _parse_url, open_store
@@ -33,52 +29,13 @@ TEAM = "T0001"
 T = TypeVar("T")
 
 
-def _postgres_base_url() -> str:
-    return os.environ.get("LLMTREND_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
-
-
-def _libpq(url: str) -> str:
-    """psycopg takes the same URL without SQLAlchemy's driver suffix."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-@pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    """One autocommit connection for creating and dropping per-test schemas.
-
-    Session-scoped so an unreachable server costs one connect timeout, not one per test.
-    """
-    base = _postgres_base_url()
-    try:
-        admin = psycopg.connect(_libpq(base), connect_timeout=3, autocommit=True)
-    except psycopg.Error as exc:
-        message = (
-            f"PostgreSQL not reachable at {base} ({type(exc).__name__}: {exc}); start "
-            "PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres, database test) or set "
-            "LLMTREND_TEST_POSTGRES_URL to a database these tests may create schemas in"
-        )
-        if os.environ.get("CI") and os.environ.get("LLMTREND_TEST_POSTGRES_URL"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with admin:
-        yield admin
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL on each backend (PostgreSQL: a schema of its own)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'db' / 'state.db'}"
         return
-    admin: psycopg.Connection[tuple[object, ...]] = request.getfixturevalue("postgres_admin")
-    base = _postgres_base_url()
-    schema = f"llmtrend_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    yield request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
