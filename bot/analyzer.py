@@ -38,7 +38,9 @@ _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _VOWEL = re.compile(r"[aeiouy]")
 _CLITICS = frozenset({"s", "t", "re", "ll", "ve", "d", "m"})
 # "Long Form Words (LF)" — an acronym in parentheses, optionally quoted long form before it.
-_ACRONYM_DEF = re.compile(r"([^()\n]{3,160}?)[\"”']?\s*\(\s*([A-Za-z][A-Za-z0-9]{1,9})\s*\)")
+_ACRONYM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9]{1,9})\s*\)")
+#: How far before "(ACR)" its long form may start.
+_LONG_FORM_WINDOW = 160
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -63,6 +65,26 @@ def _clean_word(word: str) -> str:
 def stem(word: str) -> str:
     """The Snowball (Porter2) English stem of a lowercase word."""
     return str(_STEMMER.stemWord(word))
+
+
+WordInfo = tuple[tuple[str, ...], tuple[str, ...], str | None]
+#: Analysed words by their written form. A corpus repeats its words (Zipf), and this is
+#: the analyzer's inner loop: a dict lookup instead of cleaning and stemming again.
+_WORD_CACHE: dict[str, WordInfo] = {}
+_WORD_CACHE_MAX = 1 << 20
+
+
+def word_info(raw: str) -> WordInfo:
+    """A word as written → (lowercase parts, their stems, the compound's stem if hyphenated)."""
+    info = _WORD_CACHE.get(raw)
+    if info is None:
+        parts = tuple(p for p in _clean_word(raw).split("-") if p)
+        stems = tuple(stem(p) for p in parts)
+        info = (parts, stems, stem("".join(parts)) if len(parts) > 1 else None)
+        if len(_WORD_CACHE) >= _WORD_CACHE_MAX:
+            _WORD_CACHE.clear()
+        _WORD_CACHE[raw] = info
+    return info
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +112,9 @@ class Analyzer:
 
     #: Stems of words written solid or hyphenated in the corpus ("finetun", "opensourc").
     compounds: frozenset[str] = frozenset()
+    #: Words that start a compound somewhere in the corpus ("open" of "open-source", "fine"
+    #: of "finetuning"): only a pair starting with one of them is tried as a compound.
+    heads: frozenset[str] = frozenset()
     #: Acronym term → the long form's terms, mined from "Long Form (ACR)" in the corpus.
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
@@ -105,31 +130,44 @@ class Analyzer:
     def fit(cls, texts: Iterable[str]) -> Analyzer:
         """Learn the corpus's compounds and acronym definitions."""
         solid: set[str] = set()
+        heads: set[str] = set()
+        vocabulary: set[str] = set()
+        long_words: set[str] = set()
         acronyms: dict[str, Counter[tuple[str, ...]]] = {}
         for text in texts:
             norm = normalize(text)
-            for m in _WORD.finditer(norm):
-                parts = [p for p in _clean_word(m.group()).split("-") if p]
-                if len(parts) > 1:
-                    solid.add(stem("".join(parts)))
-                elif parts and len(parts[0]) > 5:
-                    solid.add(stem(parts[0]))
+            for raw in _WORD.findall(norm):
+                parts, stems, joined = word_info(raw)
+                if joined is not None:
+                    solid.add(joined)
+                    heads.add(parts[0])
+                elif parts:
+                    vocabulary.add(parts[0])
+                    if len(parts[0]) > 5:
+                        solid.add(stems[0])
+                        long_words.add(parts[0])
             for acro, long_form in mine_acronyms(norm):
                 acronyms.setdefault(acro, Counter())[long_form] += 1
         chosen = {
             acro: max(forms.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
             for acro, forms in acronyms.items()
         }
-        return cls(compounds=frozenset(solid), acronyms=chosen)
+        for word in long_words:  # "finetuning" = "fine" + "tuning": "fine" heads a compound
+            for cut in range(2, len(word) - 2):
+                if word[:cut] in vocabulary and word[cut:] in vocabulary:
+                    heads.add(word[:cut])
+        return cls(compounds=frozenset(solid), heads=frozenset(heads), acronyms=chosen)
 
     # -- tokenizing ----------------------------------------------------------------------
 
-    def _words(self, text: str) -> Iterator[tuple[int, int, list[str]]]:
-        """(start, end, lowercase parts) for each word or hyphenated compound."""
+    def _words(
+        self, text: str
+    ) -> Iterator[tuple[int, int, tuple[str, ...], tuple[str, ...], str | None]]:
+        """(start, end, parts, stems, compound stem) for each word or hyphenated compound."""
         for m in _WORD.finditer(normalize(text)):
-            parts = [p for p in _clean_word(m.group()).split("-") if p]
+            parts, stems, joined = word_info(m.group())
             if parts:
-                yield m.start(), m.end(), parts
+                yield m.start(), m.end(), parts, stems, joined
 
     def _joined(self, a: str, b: str) -> str | None:
         """The compound stem of two adjacent words if the corpus writes them as one."""
@@ -147,16 +185,15 @@ class Analyzer:
         seq: list[str] = []  # stems of the content words so far, for acronym long forms
         owner: list[int] = []  # for each stem in seq, the index of its word in out
         prev_last: str | None = None
-        for start, end, parts in self._words(text):
-            content = [p for p in parts if p not in stop]
-            if not content and len(parts) == 1:
+        for start, end, parts, all_stems, compound in self._words(text):
+            stems = [st for p, st in zip(parts, all_stems, strict=True) if p not in stop]
+            if not stems and len(parts) == 1:
                 prev_last = None
                 continue
-            stems = [stem(p) for p in content]
             terms = list(stems)
-            if len(parts) > 1:
-                terms.append(stem("".join(parts)))
-            elif prev_last is not None:
+            if compound is not None:
+                terms.append(compound)
+            elif prev_last is not None and prev_last in self.heads:
                 joined = self._joined(prev_last, parts[0])
                 if joined is not None:
                     terms.append(joined)
@@ -174,10 +211,41 @@ class Analyzer:
         return out
 
     def tokens(self, text: str, stop: frozenset[str] = ENGLISH) -> list[str]:
-        """The term list of a text, in order (duplicates kept: BM25 counts them)."""
+        """The term list of a text, in order (duplicates kept: BM25 counts them).
+
+        The same terms as `_analyze` gives, without building its per-word records:
+        this is what indexing spends its time on.
+        """
         out: list[str] = []
-        for word in self._analyze(text, stop):
-            out.extend(word.terms)
+        seq: list[str] = []
+        prev_last: str | None = None
+        phrases = self._phrases
+        cached = _WORD_CACHE.get
+        for raw in _WORD.findall(normalize(text)):
+            parts, all_stems, compound = cached(raw) or word_info(raw)
+            if not parts:
+                continue
+            if len(parts) == 1:
+                if parts[0] in stop:
+                    prev_last = None
+                    continue
+                stems: list[str] | tuple[str, ...] = all_stems
+            else:
+                stems = [st for p, st in zip(parts, all_stems, strict=True) if p not in stop]
+            out.extend(stems)
+            if compound is not None:
+                out.append(compound)
+            elif prev_last is not None and prev_last in self.heads:
+                joined = self._joined(prev_last, parts[0])
+                if joined is not None:
+                    out.append(joined)
+            prev_last = parts[-1] if parts[-1] not in stop else None
+            if phrases and stems:
+                seq.extend(stems)
+                for long_form, acro in phrases.get(stems[-1], ()):
+                    n = len(long_form)
+                    if len(seq) >= n and tuple(seq[-n:]) == long_form:
+                        out.append(acro)
         return out
 
     def spans(self, text: str, stop: frozenset[str] = ENGLISH) -> list[Span]:
@@ -196,8 +264,8 @@ class Analyzer:
 
     def surface_words(self, text: str) -> Iterator[str]:
         """Lowercase content words as written (the typo corrector's vocabulary)."""
-        for _s, _e, parts in self._words(text):
-            for p in parts:
+        for raw in _WORD.findall(normalize(text)):
+            for p in word_info(raw)[0]:
                 if p not in ENGLISH and p.isalpha():
                     yield p
 
@@ -209,12 +277,15 @@ def mine_acronyms(text: str) -> Iterator[tuple[str, tuple[str, ...]]]:
     before the parenthesis, the last letter in the last word, the first letter starting
     the first word (or inside it, for "eXplainable AI (XAI)").
     """
-    for m in _ACRONYM_DEF.finditer(text):
-        short = m.group(2)
+    for m in _ACRONYM.finditer(text):
+        short = m.group(1)
         letters = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
         if sum(c.isupper() for c in letters) < 2 or not letters[0].isalpha():
             continue
-        words = [w for w in re.findall(r"[^\W_]+", m.group(1).replace("-", " "))]
+        # the text before the parenthesis, back to the previous line or parenthesis
+        before = text[max(0, m.start() - _LONG_FORM_WINDOW) : m.start()]
+        before = re.split(r"[()\n]", before)[-1]
+        words = re.findall(r"[^\W_]+", before.replace("-", " "))
         long_form = _match_long_form(letters.lower(), words)
         if long_form is None:
             continue

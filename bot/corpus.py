@@ -74,7 +74,7 @@ class Corpus:
         return None
 
 
-def _candidate_files(root: Path) -> list[Path]:
+def candidate_files(root: Path) -> list[Path]:
     """Report files under root, recursively, skipping hidden files and folders."""
     found: list[Path] = []
     for path in sorted(root.rglob("*")):
@@ -151,7 +151,7 @@ def load_corpus(root: Path | str, previous: Corpus | None = None) -> Corpus:
     from bot.parser import parse_report  # local import keeps the record types dependency-free
 
     root_path = Path(root)
-    files = _candidate_files(root_path)
+    files = candidate_files(root_path)
     ids = report_ids(root_path, files)
     before = {r.path: r for r in previous.reports} if previous else {}
     reports: list[Report] = []

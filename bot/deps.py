@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.digest_runner import DigestRunner, Sleep
+from bot.index_cache import IndexCache
 from bot.live import LiveEngine
 from bot.metrics import Metrics
 from bot.slackclient import digest_client, web_client
@@ -45,7 +46,7 @@ def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asy
     """Open the state store and build the Web API client (nothing connects yet)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     metrics = Metrics()
-    live = LiveEngine(settings.reports_dir, metrics)
+    live = LiveEngine(settings.reports_dir, metrics, IndexCache(settings.data_dir / "cache"))
     store = open_store(
         settings.state_url.get_secret_value() if settings.state_url else None, settings.data_dir
     )

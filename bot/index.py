@@ -56,6 +56,7 @@ class SectionIndex:
         self._docs: IntArray = np.zeros(0, dtype=np.int64)
         self._weights: FloatArray = np.zeros(0)
         self._report_codes: IntArray | None = None
+        self._term_names: list[str] | None = None
         if any(token_lists):
             self._build(ReferenceBM25(token_lists))
 
@@ -129,10 +130,12 @@ class SectionIndex:
 
     def term_names(self) -> list[str]:
         """Analysed terms by id (ids are the terms' sorted order)."""
-        names = [""] * len(self.term_ids)
-        for term, tid in self.term_ids.items():
-            names[tid] = term
-        return names
+        if self._term_names is None:
+            names = [""] * len(self.term_ids)
+            for term, tid in self.term_ids.items():
+                names[tid] = term
+            self._term_names = names
+        return self._term_names
 
     def csc_arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
         """(indptr, docs, weights): the postings as a sections × terms CSC matrix's arrays."""

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bot.corpus import Corpus, load_corpus
+from bot.index_cache import IndexCache, corpus_key
 from bot.metrics import Metrics
 from bot.search import SearchEngine
 from bot.trends import TrendReport, find_trends
@@ -24,15 +25,20 @@ logger = logging.getLogger(__name__)
 class LiveEngine:
     """Holds the current SearchEngine for a reports folder, and its trends."""
 
-    def __init__(self, reports_dir: Path, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self, reports_dir: Path, metrics: Metrics | None = None, cache: IndexCache | None = None
+    ) -> None:
         self.reports_dir = reports_dir
         self.metrics = metrics
+        self.cache = cache
         self.current: SearchEngine | None = None
         self.trends: TrendReport | None = None
         self.ready = asyncio.Event()
         self.trends_ready = asyncio.Event()
         self.loaded_at: float | None = None
         self.reloads = 0
+        #: Whether the last load came from the on-disk cache (for logs and tests).
+        self.from_cache = False
 
     def load_now(self) -> SearchEngine:
         """Load, index and find trends synchronously (the console and the CLI)."""
@@ -44,12 +50,38 @@ class LiveEngine:
         return engine
 
     async def load(self) -> SearchEngine:
-        """Load and index in a worker thread and swap in one step; then the trends."""
+        """Load and index in a worker thread and swap in one step; then the trends.
+
+        With a cache, an unchanged reports folder loads the engine (and trends) built last
+        time; a new build is written to the cache before it serves, so the cache is
+        complete on disk by the time /healthz first answers 200.
+        """
         started = time.perf_counter()
-        engine = await asyncio.to_thread(lambda: SearchEngine.build(load_corpus(self.reports_dir)))
+        key = await asyncio.to_thread(corpus_key, self.reports_dir) if self.cache else ""
+        cached = await asyncio.to_thread(self._cached, "engine", key)
+        self.from_cache = isinstance(cached, SearchEngine)
+        if isinstance(cached, SearchEngine):
+            engine = cached
+        else:
+            engine = await asyncio.to_thread(
+                lambda: SearchEngine.build(load_corpus(self.reports_dir))
+            )
+            await asyncio.to_thread(self._store, "engine", key, engine)
         self._swap(engine, time.perf_counter() - started)
-        await self.refresh_trends(engine)
+        trends = await asyncio.to_thread(self._cached, "trends", key)
+        if isinstance(trends, TrendReport):
+            self.trends = trends
+            self.trends_ready.set()
+        else:
+            await self.refresh_trends(engine, key)
         return engine
+
+    def _cached(self, kind: str, key: str) -> object | None:
+        return self.cache.load(kind, key) if self.cache else None
+
+    def _store(self, kind: str, key: str, value: object) -> None:
+        if self.cache:
+            self.cache.save(kind, key, value)
 
     async def reload(self) -> SearchEngine | None:
         """Rebuild beside the old index and swap in one step; None if nothing changed.
@@ -73,7 +105,7 @@ class LiveEngine:
         await self.refresh_trends(engine)  # until ready, the previous trends are served
         return engine
 
-    async def refresh_trends(self, engine: SearchEngine) -> None:
+    async def refresh_trends(self, engine: SearchEngine, key: str = "") -> None:
         """Compute the trends of an engine off the request path; keep the old ones on error."""
         started = time.perf_counter()
         try:
@@ -81,6 +113,8 @@ class LiveEngine:
         except Exception:
             logger.exception("computing trends failed; the previous trends stay")
             return
+        if key:
+            await asyncio.to_thread(self._store, "trends", key, trends)
         if engine is self.current:
             self.trends = trends
             self.trends_ready.set()

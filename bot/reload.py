@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.corpus import REPORT_SUFFIXES
+from bot.corpus import candidate_files
 
 logger = logging.getLogger(__name__)
 
@@ -24,21 +24,15 @@ def snapshot(root: Path) -> Snapshot:
     """Each report file's (size, mtime) — enough to notice any write, add or removal."""
     found: Snapshot = {}
     try:
-        paths = sorted(root.rglob("*"))
+        paths = candidate_files(root)
     except OSError:
         return found
     for path in paths:
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.suffix.lower() not in REPORT_SUFFIXES:
-            continue
         try:
             stat = path.stat()
         except OSError:
             continue
-        if path.is_file():
-            found[rel.as_posix()] = (stat.st_size, stat.st_mtime_ns)
+        found[path.relative_to(root).as_posix()] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 

@@ -104,7 +104,7 @@ class Edges:
     sim: npt.NDArray[np.float64]
 
 
-def neighbour_edges(vectors: SectionVectors, min_sim: float) -> Edges:
+def neighbour_edges(vectors: SectionVectors, min_sim: float = 0.0) -> Edges:
     """Each eligible section's nearest sections in other reports, as exact-cosine edges."""
     matrix = vectors.matrix
     n = matrix.shape[0]

@@ -23,7 +23,9 @@ from bot.stopwords import ENGLISH
 #: Sentences outside this length range make poor summary lines.
 MIN_SENTENCE, MAX_SENTENCE = 40, 320
 #: At most this many of a group's most central sections are read for the summary.
-SUMMARY_CANDIDATES = 24
+SUMMARY_CANDIDATES = 12
+#: Key terms are spelled as the group's most central sections spell them.
+SURFACE_SECTIONS = 8
 SUMMARY_SENTENCES = 3
 KEY_TERMS = 6
 #: A shared title term must be this many times commoner in the group's titles than overall.
@@ -68,19 +70,24 @@ def describe(
     index: SectionIndex,
     sections: list[Section],
     centroid: npt.NDArray[np.float64],
+    centrality: npt.NDArray[np.float64],
     titles: TitleStats,
 ) -> Described:
-    """Label, key terms and summary for a group of sections (any size)."""
+    """Label, key terms and summary for a group of sections (any size).
+
+    `centrality` is each section's similarity to the group's centre (from the vectors).
+    """
     terms = _key_terms(index, centroid)
+    central = [sections[i] for i in _by_centrality(sections, centrality)]
     label = (
         single_label(sections[0])
         if len(sections) == 1
-        else _label(index, sections, centroid, titles)
+        else _label(index, sections, central[0], titles)
     )
     return Described(
         label=label,
-        terms=tuple(_surface(index, sections, terms)[:KEY_TERMS]),
-        summary=_summary(index, sections, centroid),
+        terms=tuple(_surface(index, central[:SURFACE_SECTIONS], terms)[:KEY_TERMS]),
+        summary=_summary(index, central[:SUMMARY_CANDIDATES], centroid),
     )
 
 
@@ -95,7 +102,7 @@ def _surface(index: SectionIndex, sections: list[Section], terms: list[str]) -> 
     """Each term as the corpus most often writes it ("multimod" → "multimodal")."""
     wanted = set(terms)
     seen: dict[str, Counter[str]] = {t: Counter() for t in terms}
-    for s in sections[:40]:
+    for s in sections:
         text = f"{s.title}\n{s.text}"
         for span in index.analyzer.spans(text):
             word = text[span.start : span.end]
@@ -113,10 +120,7 @@ def _surface(index: SectionIndex, sections: list[Section], terms: list[str]) -> 
 
 
 def _label(
-    index: SectionIndex,
-    sections: list[Section],
-    centroid: npt.NDArray[np.float64],
-    titles: TitleStats,
+    index: SectionIndex, sections: list[Section], most_central: Section, titles: TitleStats
 ) -> str:
     """The phrase the titles share, in the spelling of the title that shows it best.
 
@@ -143,7 +147,7 @@ def _label(
         and titles.lift(t, counts[t] / len(sections)) >= MIN_LIFT
     }
     if not shared:
-        return _title_label(sections[_most_central(index, sections, centroid, 1)[0]].title)
+        return _title_label(most_central.title)
     best = min(
         range(len(sections)),
         key=lambda i: (
@@ -224,14 +228,16 @@ def _sentence_case(text: str) -> str:
 def _summary(
     index: SectionIndex, sections: list[Section], centroid: npt.NDArray[np.float64]
 ) -> tuple[tuple[Section, str], ...]:
-    """The most central sentence of each report, then the best 2–3 of those."""
+    """The most central sentence of each report, then the best 2–3 of those.
+
+    `sections` are the group's most central sections, closest first.
+    """
     norm = float(np.linalg.norm(centroid))
     if norm == 0:
         return ()
     ids = index.term_ids
     by_report: dict[str, tuple[float, Section, str]] = {}
-    for i in _most_central(index, sections, centroid, SUMMARY_CANDIDATES):
-        section = sections[i]
+    for section in sections:
         for sentence in sentences(markdown_to_plain(section.text)):
             if not MIN_SENTENCE <= len(sentence) <= MAX_SENTENCE:
                 continue
@@ -247,16 +253,9 @@ def _summary(
     return tuple((s, text) for _, s, text in ranked[:SUMMARY_SENTENCES])
 
 
-def _most_central(
-    index: SectionIndex, sections: list[Section], centroid: npt.NDArray[np.float64], k: int
-) -> list[int]:
-    """Indexes of the k sections closest to the group's centre, closest first."""
-    if len(sections) <= 1:
-        return list(range(len(sections)))
-    ids = index.term_ids
-    scored = []
-    for i, s in enumerate(sections):
-        terms = [ids[t] for t in set(index.analyzer.section_tokens(s.title, s.text)) if t in ids]
-        scored.append((-float(centroid[terms].sum()), s.report_id, s.position, i))
-    scored.sort()
-    return [i for *_, i in scored[:k]]
+def _by_centrality(sections: list[Section], centrality: npt.NDArray[np.float64]) -> list[int]:
+    """Indexes of the sections, closest to the group's centre first (ties by citation)."""
+    return sorted(
+        range(len(sections)),
+        key=lambda i: (-float(centrality[i]), sections[i].report_id, sections[i].position),
+    )

@@ -122,33 +122,31 @@ class _Groups:
 
 def group_sections(vectors: SectionVectors) -> list[list[int]]:
     """Sections grouped by greedy average linkage along neighbour edges; singletons too."""
-    edges = neighbour_edges(vectors, EDGE_MIN)
-    order = np.lexsort((edges.right, edges.left, -edges.sim))
+    return _grouping(vectors)[0]
+
+
+def _grouping(vectors: SectionVectors) -> tuple[list[list[int]], np.ndarray]:
+    """The groups, and each section's similarity to its nearest section in another report."""
+    edges = neighbour_edges(vectors)
+    nearest = np.zeros(vectors.matrix.shape[0])
+    np.maximum.at(nearest, edges.left, edges.sim)
+    np.maximum.at(nearest, edges.right, edges.sim)
+    strong = edges.sim >= EDGE_MIN
+    left, right, sim = edges.left[strong], edges.right[strong], edges.sim[strong]
+    order = np.lexsort((right, left, -sim))
     groups = _Groups(vectors)
     for k in order.tolist():
-        a, b = groups.find(int(edges.left[k])), groups.find(int(edges.right[k]))
+        a, b = groups.find(int(left[k])), groups.find(int(right[k]))
         if a != b and groups.average_similarity(a, b) >= MERGE_MIN:
             groups.union(a, b)
-    return sorted(groups.members(vectors.eligible).values())
+    return sorted(groups.members(vectors.eligible).values()), nearest
 
 
-def _cohesion(vectors: SectionVectors, members: list[int]) -> float:
-    """Average pairwise cosine of the members (1.0 for one section)."""
-    n = len(members)
+def _cohesion(centroid: np.ndarray, n: int) -> float:
+    """Average pairwise cosine of n unit vectors, from their mean: (|Σ|² − n) / n(n−1)."""
     if n < 2:
         return 1.0
-    total = np.asarray(vectors.matrix[members].sum(axis=0)).ravel()
-    return float((total @ total - n) / (n * (n - 1)))
-
-
-def _distinctiveness(vectors: SectionVectors, members: list[int]) -> float:
-    """How far a single-report topic is from everything else (higher: more distinct)."""
-    centroid = np.asarray(vectors.matrix[members].mean(axis=0)).ravel()
-    others = vectors.report_of != vectors.report_of[members[0]]
-    if not others.any():
-        return 1.0
-    sims = vectors.matrix[np.flatnonzero(others & vectors.eligible)] @ centroid
-    return 1.0 - float(np.max(sims)) if len(sims) else 1.0
+    return float((n * n * (centroid @ centroid) - n) / (n * (n - 1)))
 
 
 def find_trends(index: SectionIndex) -> TrendReport:
@@ -159,12 +157,13 @@ def find_trends(index: SectionIndex) -> TrendReport:
     titles = TitleStats.of(index)
     trends: list[Trend] = []
     singles: list[tuple[float, list[int]]] = []
-    for members in group_sections(vectors):
+    groups, nearest = _grouping(vectors)
+    for members in groups:
         reports = {sections[i].report_id for i in members}
         if len(reports) >= 2:
             trends.append(_build(index, vectors, members, titles))
-        else:
-            singles.append((_distinctiveness(vectors, members), members))
+        else:  # distinct: how far its closest section in another report is
+            singles.append((1.0 - float(nearest[members].max()), members))
     trends.sort(key=lambda t: (-len(t.reports), -t.cohesion, t.label))
     singles.sort(key=lambda item: (-item[0], min(item[1])))
     unique = tuple(_build(index, vectors, m, titles) for _, m in singles[:MAX_UNIQUE])
@@ -177,7 +176,8 @@ def _build(
     sections = index.sections
     chosen = sorted(members, key=lambda i: (sections[i].report_id, sections[i].position))
     centroid = np.asarray(vectors.matrix[chosen].mean(axis=0)).ravel()
-    described = describe(index, [sections[i] for i in chosen], centroid, titles)
+    centrality = np.asarray(vectors.matrix[chosen] @ centroid).ravel()
+    described = describe(index, [sections[i] for i in chosen], centroid, centrality, titles)
     reports = tuple(sorted({sections[i].report_id for i in chosen}))
     return Trend(
         label=described.label,
@@ -187,7 +187,7 @@ def _build(
         summary=tuple(
             SummarySentence(s.report_id, s.number, text) for s, text in described.summary
         ),
-        cohesion=round(_cohesion(vectors, chosen), 6),
+        cohesion=round(_cohesion(centroid, len(chosen)), 6),
     )
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.analyzer import TITLE_WEIGHT, Analyzer, mine_acronyms
+from bot.stopwords import ENGLISH, QUESTION
+from tests.conftest import SEEDS
 
 CORPUS = [
     "Multimodal models read images. Multi-modal systems also hear audio.",
@@ -94,3 +98,13 @@ def test_spans_cover_the_words_as_written(analyzer: Analyzer) -> None:
     spans = analyzer.spans(text)
     words = [text[s.start : s.end] for s in spans]
     assert words == ["Advances", "multi-modal", "AI", "RLHF"]
+
+
+def test_fast_tokens_equal_the_word_by_word_analysis(samples_dir: Path) -> None:
+    texts = [p.read_text(errors="replace") for p in sorted(samples_dir.glob("*.md"))]
+    texts += [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
+    fitted = Analyzer.fit(texts)
+    for text in texts:
+        for stop in (ENGLISH, ENGLISH | QUESTION):
+            slow = [t for w in fitted._analyze(text, stop) for t in w.terms]
+            assert fitted.tokens(text, stop) == slow
