@@ -115,10 +115,16 @@ class Analyzer:
     #: Words that start a compound somewhere in the corpus ("open" of "open-source", "fine"
     #: of "finetuning"): only a pair starting with one of them is tried as a compound.
     heads: frozenset[str] = frozenset()
+    #: Each term's spellings in the corpus ("multimod" → "multimodal", "multi-modal"), so
+    #: excerpts find a query's words with one regular expression instead of re-analysing.
+    surfaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Acronym term → the long form's terms, mined from "Long Form (ACR)" in the corpus.
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     _pair_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _patterns: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, str]] | None] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         for acro, long_form in self.acronyms.items():
@@ -130,15 +136,19 @@ class Analyzer:
     def fit(cls, texts: Iterable[str]) -> Analyzer:
         """Learn the corpus's compounds and acronym definitions."""
         solid: set[str] = set()
+        spellings: dict[str, set[str]] = {}
         heads: set[str] = set()
         vocabulary: set[str] = set()
         long_words: set[str] = set()
         acronyms: dict[str, Counter[tuple[str, ...]]] = {}
         for text in texts:
             norm = normalize(text)
-            for raw in _WORD.findall(norm):
+            for raw in set(_WORD.findall(norm)):
                 parts, stems, joined = word_info(raw)
+                for part, st in zip(parts, stems, strict=True):
+                    spellings.setdefault(st, set()).add(part)
                 if joined is not None:
+                    spellings.setdefault(joined, set()).add("-".join(parts))
                     solid.add(joined)
                     heads.add(parts[0])
                 elif parts:
@@ -156,7 +166,10 @@ class Analyzer:
             for cut in range(2, len(word) - 2):
                 if word[:cut] in vocabulary and word[cut:] in vocabulary:
                     heads.add(word[:cut])
-        return cls(compounds=frozenset(solid), heads=frozenset(heads), acronyms=chosen)
+        surfaces = {term: tuple(sorted(words)) for term, words in spellings.items()}
+        return cls(
+            compounds=frozenset(solid), heads=frozenset(heads), acronyms=chosen, surfaces=surfaces
+        )
 
     # -- tokenizing ----------------------------------------------------------------------
 
@@ -209,6 +222,36 @@ class Analyzer:
                         for i in set(owner[-n:-1]):
                             out[i].shared.append(acro)  # highlighted, but counted once
         return out
+
+    def surface_pattern(
+        self, terms: Iterable[str]
+    ) -> tuple[re.Pattern[str], dict[str, str]] | None:
+        """A regex matching the corpus's spellings of terms, and spelling → term.
+
+        An acronym also brings its long form's words ("RLHF" marks "human feedback").
+        """
+        key = tuple(sorted(set(terms)))
+        cached = self._patterns.get(key)
+        if cached is not None or key in self._patterns:
+            return cached
+        spelled: dict[str, str] = {}
+        for term in key:
+            for word in self.surfaces.get(term, ()):
+                spelled.setdefault(word, term)
+            for part in self.acronyms.get(term, ()):
+                for word in self.surfaces.get(part, ()):
+                    spelled.setdefault(word, term)
+        pattern = None
+        if spelled:
+            alternatives = "|".join(re.escape(w) for w in sorted(spelled, key=lambda w: -len(w)))
+            pattern = (
+                re.compile(rf"(?<![^\W_])(?:{alternatives})(?:'?s)?(?![^\W_])", re.IGNORECASE),
+                spelled,
+            )
+        if len(self._patterns) > 2048:
+            self._patterns.clear()
+        self._patterns[key] = pattern
+        return pattern
 
     def tokens(self, text: str, stop: frozenset[str] = ENGLISH) -> list[str]:
         """The term list of a text, in order (duplicates kept: BM25 counts them).

@@ -1,15 +1,20 @@
 """Excerpts: the one or two sentences of a section that best answer the query.
 
 An excerpt is plain text (≤ ~300 characters) with the offsets of the matched words, so
-each surface (Slack, terminal, JSON) can mark them its own way.
+each surface (Slack, terminal, JSON) can mark them its own way. The query's words are found
+with one regular expression of their spellings in the corpus (`Analyzer.surface_pattern`),
+and a section's plain text and sentences are computed once and kept: excerpts are on the
+answer's path, ten per query.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.analyzer import Analyzer
+from bot.analyzer import Analyzer, normalize
 from bot.plaintext import markdown_to_plain, sentence_spans
 
 MAX_CHARS = 300
@@ -22,6 +27,13 @@ class Excerpt:
 
     text: str
     highlights: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=8192)
+def _plain(markdown: str) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    """A section's plain text, its normalised form (same offsets) and its sentences."""
+    plain = markdown_to_plain(markdown)
+    return plain, normalize(plain), tuple(sentence_spans(plain) or [(0, len(plain))])
 
 
 def _cut(text: str, limit: int, around: int) -> tuple[str, int]:
@@ -54,17 +66,25 @@ def make_excerpt(
     max_chars: int = MAX_CHARS,
 ) -> Excerpt:
     """The best-matching sentence (and its neighbour when short), with highlights."""
-    plain = markdown_to_plain(markdown)
-    spans = sentence_spans(plain) or [(0, len(plain))]
-    wanted = set(terms)
-    scored: list[tuple[float, int]] = []
-    for i, (s, e) in enumerate(spans):
-        words = analyzer.spans(plain[s:e])
-        matched = {t for w in words for t in w.terms & wanted}
-        hits = sum(1 for w in words if w.terms & wanted)
-        scored.append((sum(weight(t) for t in matched) + 0.1 * hits, -i))
-    best_score, neg_i = max(scored)
-    best = -neg_i if best_score > 0 else 0
+    plain, norm, spans = _plain(markdown)
+    found = analyzer.surface_pattern(terms)
+    matches: list[tuple[int, int, str]] = []
+    if found is not None:
+        pattern, term_of = found
+        for m in pattern.finditer(norm):
+            word = m.group().lower()
+            term = term_of.get(word) or term_of.get(word.removesuffix("s").rstrip("'"))
+            if term is not None:
+                matches.append((m.start(), m.end(), term))
+    starts = [s for s, _ in spans]
+    per_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    for match in matches:
+        per_sentence.setdefault(bisect_right(starts, match[0]) - 1, []).append(match)
+    best, best_score = 0, 0.0
+    for i, found_here in sorted(per_sentence.items()):
+        score = sum(weight(t) for t in {t for _, _, t in found_here}) + 0.1 * len(found_here)
+        if score > best_score:
+            best, best_score = i, score
     start, end = spans[best]
     # a short sentence gets company: the next (or previous) one, if it fits
     if end - start < max_chars // 2:
@@ -76,7 +96,7 @@ def make_excerpt(
                 start, end = lo, hi
                 break
     full = plain[start:end]
-    marks = [(w.start, w.end) for w in analyzer.spans(full) if w.terms & wanted]
+    marks = [(s - start, e - start) for s, e, _ in matches if s >= start and e <= end]
     text, shift = _cut(full, max_chars, marks[0][0] if marks else 0)
     # keep the marks that survived the cut, moved into the window's coordinates
     highlights = tuple(
