@@ -115,8 +115,9 @@ class Analyzer:
     #: Words that start a compound somewhere in the corpus ("open" of "open-source", "fine"
     #: of "finetuning"): only a pair starting with one of them is tried as a compound.
     heads: frozenset[str] = frozenset()
-    #: Each term's spellings in the corpus ("multimod" → "multimodal", "multi-modal"), so
-    #: excerpts find a query's words with one regular expression instead of re-analysing.
+    #: Each term's spellings in the corpus, most used first ("multimod" → "multimodal",
+    #: "multi-modal"): excerpts find a query's words with one regular expression, and
+    #: trends show their key terms as people write them.
     surfaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Acronym term → the long form's terms, mined from "Long Form (ACR)" in the corpus.
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -136,7 +137,7 @@ class Analyzer:
     def fit(cls, texts: Iterable[str]) -> Analyzer:
         """Learn the corpus's compounds and acronym definitions."""
         solid: set[str] = set()
-        spellings: dict[str, set[str]] = {}
+        spellings: dict[str, Counter[str]] = {}
         heads: set[str] = set()
         vocabulary: set[str] = set()
         long_words: set[str] = set()
@@ -146,9 +147,9 @@ class Analyzer:
             for raw in set(_WORD.findall(norm)):
                 parts, stems, joined = word_info(raw)
                 for part, st in zip(parts, stems, strict=True):
-                    spellings.setdefault(st, set()).add(part)
+                    spellings.setdefault(st, Counter())[part] += 1
                 if joined is not None:
-                    spellings.setdefault(joined, set()).add("-".join(parts))
+                    spellings.setdefault(joined, Counter())["-".join(parts)] += 1
                     solid.add(joined)
                     heads.add(parts[0])
                 elif parts:
@@ -166,7 +167,11 @@ class Analyzer:
             for cut in range(2, len(word) - 2):
                 if word[:cut] in vocabulary and word[cut:] in vocabulary:
                     heads.add(word[:cut])
-        surfaces = {term: tuple(sorted(words)) for term, words in spellings.items()}
+        # most used spelling first (in how many texts it appears), then alphabetical
+        surfaces = {
+            term: tuple(sorted(words, key=lambda w: (-words[w], w)))
+            for term, words in spellings.items()
+        }
         return cls(
             compounds=frozenset(solid), heads=frozenset(heads), acronyms=chosen, surfaces=surfaces
         )

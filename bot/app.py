@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.deps import Deps
 from bot.observed import ObservedApp
-from bot.reload import watch
+from bot.reload import Snapshot, snapshot, watch
 from bot.search import SearchEngine
 from bot.slackclient import slack_error
 from handlers import Registered, register_handlers
@@ -153,13 +153,14 @@ async def _record(deps: Deps, engine: SearchEngine) -> None:
         logger.exception("recording first-seen reports failed")
 
 
-async def _watch_reports(deps: Deps) -> None:
-    """Hot reload: once the first load is done, follow the folder's changes."""
+async def _watch_reports(deps: Deps, before_load: Snapshot) -> None:
+    """Hot reload: once the first load is done, follow the folder's changes since then."""
     await deps.live.ready.wait()
     await watch(
         deps.settings.reports_dir,
         deps.settings.reload_seconds,
         lambda: reload_and_record(deps),
+        initial=before_load,
     )
 
 
@@ -178,12 +179,16 @@ async def _run_digests(deps: Deps) -> None:
 async def running(deps: Deps, *, digests: bool = True) -> AsyncIterator[None]:
     """Background life of the app: load the index, purge claims, post digests; on exit,
     stop them and drain the tasks in flight (a digest cut short is recovered later)."""
+    # the folder as it is before loading: a report added during the load is not missed
+    before_load = await asyncio.to_thread(snapshot, deps.settings.reports_dir)
     background = [
         asyncio.create_task(load_and_record(deps), name="load-index"),
         asyncio.create_task(_purge_claims(deps), name="purge-claims"),
     ]
     if deps.settings.reload_seconds > 0:
-        background.append(asyncio.create_task(_watch_reports(deps), name="reload"))
+        background.append(
+            asyncio.create_task(_watch_reports(deps, before_load), name="reload")
+        )
     if digests:
         background.append(asyncio.create_task(_run_digests(deps), name="digests"))
     try:

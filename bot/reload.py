@@ -41,9 +41,14 @@ async def watch(
     interval: float,
     on_change: Callable[[], Awaitable[None]],
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    initial: Snapshot | None = None,
 ) -> None:
-    """Call on_change after the folder changed and then stayed still for one interval."""
-    seen = await asyncio.to_thread(snapshot, root)
+    """Call on_change after the folder changed and then stayed still for one interval.
+
+    `initial` is the folder as it was before the index was loaded, so a change made while
+    loading is not missed.
+    """
+    seen = initial if initial is not None else await asyncio.to_thread(snapshot, root)
     settling = False
     while True:
         await sleep(interval)

@@ -28,6 +28,8 @@ POSTINGS_CAP = 400
 #: Neighbours kept per section.
 NEIGHBOURS = 10
 BLOCK_ROWS = 2048
+#: Exact cosines are computed this many pairs at a time (bounded memory at 100,000).
+PAIR_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def section_vectors(index: SectionIndex) -> SectionVectors:
     norms = np.sqrt(np.asarray(raw.multiply(raw).sum(axis=1)).ravel())
     inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     matrix = sp.csr_matrix(sp.diags(inv) @ raw)
+    matrix.sort_indices()  # sparse vectors elsewhere rely on sorted term ids per row
     topical = np.array([is_topic(s) for s in index.sections], dtype=bool)
     return SectionVectors(matrix, report_of, topical & (norms > 0))
 
@@ -143,8 +146,18 @@ def neighbour_edges(vectors: SectionVectors, min_sim: float = 0.0) -> Edges:
     left = np.concatenate(lefts)
     right = np.concatenate(rights)
     lo_, hi_ = np.minimum(left, right), np.maximum(left, right)
-    pairs = np.unique(np.stack([lo_, hi_], axis=1), axis=0)
-    left, right = pairs[:, 0], pairs[:, 1]
-    sim = np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+    codes = np.unique(lo_ * n + hi_)  # each unordered pair once, in order
+    left, right = codes // n, codes % n
+    sim = np.concatenate(
+        [np.zeros(0)]
+        + [
+            np.asarray(
+                matrix[left[i : i + PAIR_CHUNK]]
+                .multiply(matrix[right[i : i + PAIR_CHUNK]])
+                .sum(axis=1)
+            ).ravel()
+            for i in range(0, len(left), PAIR_CHUNK)
+        ]
+    )
     keep = sim >= min_sim
     return Edges(left[keep], right[keep], sim[keep])

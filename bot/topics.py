@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.analyzer import stem
 from bot.corpus import Section
 from bot.index import SectionIndex
 from bot.plaintext import markdown_to_plain, sentences
@@ -23,9 +22,7 @@ from bot.stopwords import ENGLISH
 #: Sentences outside this length range make poor summary lines.
 MIN_SENTENCE, MAX_SENTENCE = 40, 320
 #: At most this many of a group's most central sections are read for the summary.
-SUMMARY_CANDIDATES = 12
-#: Key terms are spelled as the group's most central sections spell them.
-SURFACE_SECTIONS = 8
+SUMMARY_CANDIDATES = 6
 SUMMARY_SENTENCES = 3
 KEY_TERMS = 6
 #: A shared title term must be this many times commoner in the group's titles than overall.
@@ -69,13 +66,14 @@ class TitleStats:
 def describe(
     index: SectionIndex,
     sections: list[Section],
-    centroid: npt.NDArray[np.float64],
+    centroid: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]],
     centrality: npt.NDArray[np.float64],
     titles: TitleStats,
 ) -> Described:
     """Label, key terms and summary for a group of sections (any size).
 
-    `centrality` is each section's similarity to the group's centre (from the vectors).
+    `centroid` is the group's mean vector, sparse (term ids, values); `centrality` each
+    section's similarity to it.
     """
     terms = _key_terms(index, centroid)
     central = [sections[i] for i in _by_centrality(sections, centrality)]
@@ -86,36 +84,28 @@ def describe(
     )
     return Described(
         label=label,
-        terms=tuple(_surface(index, central[:SURFACE_SECTIONS], terms)[:KEY_TERMS]),
+        terms=tuple(_surface(index, terms)[:KEY_TERMS]),
         summary=_summary(index, central[:SUMMARY_CANDIDATES], centroid),
     )
 
 
-def _key_terms(index: SectionIndex, centroid: npt.NDArray[np.float64]) -> list[str]:
-    """The group's strongest analysed terms, strongest first."""
+def _key_terms(
+    index: SectionIndex, centroid: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+) -> list[str]:
+    """The group's strongest analysed terms, strongest first (ties by term)."""
     names = index.term_names()
-    top = np.argsort(-centroid, kind="stable")[: KEY_TERMS * 3]
-    return [names[t] for t in top.tolist() if centroid[t] > 0]
+    ids, values = centroid
+    top = np.lexsort((ids, -values))[: KEY_TERMS * 3]
+    return [names[int(ids[k])] for k in top.tolist() if values[k] > 0]
 
 
-def _surface(index: SectionIndex, sections: list[Section], terms: list[str]) -> list[str]:
+def _surface(index: SectionIndex, terms: list[str]) -> list[str]:
     """Each term as the corpus most often writes it ("multimod" → "multimodal")."""
-    wanted = set(terms)
-    seen: dict[str, Counter[str]] = {t: Counter() for t in terms}
-    for s in sections:
-        text = f"{s.title}\n{s.text}"
-        for span in index.analyzer.spans(text):
-            word = text[span.start : span.end]
-            own = stem(word.lower().replace("-", "").replace("'", ""))
-            for term in span.terms & wanted:
-                if term == own or len(span.terms) == 1:
-                    seen[term][word.lower()] += 1
     out: list[str] = []
     for term in terms:
-        if seen[term]:
-            word = min(seen[term].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            if word not in out:
-                out.append(word)
+        spellings = index.analyzer.surfaces.get(term)
+        if spellings and spellings[0] not in out:
+            out.append(spellings[0])
     return out
 
 
@@ -226,15 +216,18 @@ def _sentence_case(text: str) -> str:
 
 
 def _summary(
-    index: SectionIndex, sections: list[Section], centroid: npt.NDArray[np.float64]
+    index: SectionIndex,
+    sections: list[Section],
+    centroid: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]],
 ) -> tuple[tuple[Section, str], ...]:
     """The most central sentence of each report, then the best 2–3 of those.
 
     `sections` are the group's most central sections, closest first.
     """
-    norm = float(np.linalg.norm(centroid))
+    norm = float(np.sqrt(centroid[1] @ centroid[1]))
     if norm == 0:
         return ()
+    weight_of = dict(zip(centroid[0].tolist(), centroid[1].tolist(), strict=True))
     ids = index.term_ids
     by_report: dict[str, tuple[float, Section, str]] = {}
     for section in sections:
@@ -244,8 +237,9 @@ def _summary(
             terms = [ids[t] for t in set(index.analyzer.tokens(sentence)) if t in ids]
             if not terms:
                 continue
-            weights = np.array([index.idf[t] for t in terms])
-            score = float(centroid[terms] @ weights / (norm * np.linalg.norm(weights)))
+            weights = [float(index.idf[t]) for t in terms]
+            dot = sum(weight_of.get(t, 0.0) * w for t, w in zip(terms, weights, strict=True))
+            score = dot / (norm * float(np.sqrt(sum(w * w for w in weights))))
             best = by_report.get(section.report_id)
             if best is None or score > best[0]:
                 by_report[section.report_id] = (score, section, sentence)
