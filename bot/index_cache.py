@@ -1,7 +1,7 @@
 """The built engine (and its trends) on disk, so a restart with unchanged reports is fast.
 
-Keyed by a hash of every report file's path and bytes plus the analyzer and cache format
-versions: any change to a report, or to how text is analysed, means a rebuild. A file that
+Keyed by a hash of every report file's path and bytes plus the code that builds the engine:
+any change to a report, or to how text is analysed and indexed, means a rebuild. A file that
 is corrupt, truncated, of another version or for another corpus is ignored (and rebuilt),
 never trusted. Files are written to a temporary name and renamed, so several processes may
 share the folder and a reader never sees half a file.
@@ -10,6 +10,7 @@ share the folder and a reader never sees half a file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -28,10 +29,21 @@ FORMAT_VERSION = 1
 MAGIC = b"LLMTREND-CACHE\n"
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the code that builds what is cached: any change to it means a rebuild
+    (a pickle of an older class would load, then fail when used)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def corpus_key(root: Path) -> str:
-    """A hash of the reports folder's files (paths and contents) and our versions."""
+    """A hash of the reports folder's files (paths and contents) and our code."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{FORMAT_VERSION}:{ANALYZER_VERSION}:{__version__}".encode())
+    digest.update(code_fingerprint().encode())
     for path in candidate_files(root):
         rel = path.relative_to(root).as_posix().encode()
         digest.update(len(rel).to_bytes(4, "big") + rel)
