@@ -26,6 +26,12 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
+#: A term in more than 1/FREQUENT_SHARE of the sections (and FREQUENT_MIN) is "frequent":
+#: queries score it only for sections that also hold a rarer term, when that is exact.
+FREQUENT_SHARE = 32
+FREQUENT_MIN = 2048
+
+
 @dataclass(frozen=True, slots=True)
 class IndexHit:
     """A matching section (its index in `SectionIndex.sections`) and its BM25 score."""
@@ -57,6 +63,8 @@ class SectionIndex:
         self._weights: FloatArray = np.zeros(0)
         self._report_codes: IntArray | None = None
         self._term_names: list[str] | None = None
+        self._max_weights: dict[int, float] = {}
+        self._bitsets: dict[int, npt.NDArray[np.uint8]] = {}
         if any(token_lists):
             self._build(ReferenceBM25(token_lists))
 
@@ -149,21 +157,96 @@ class SectionIndex:
         if len(lists) == 1:
             return lists[0][0], lists[0][1].copy()
         scores = np.zeros(len(self.sections))
+        matched = np.zeros(len(self.sections), dtype=bool)
         for docs, weights in lists:  # query order, as rank-bm25 adds them
             scores[docs] += weights
-        matched = np.unique(np.concatenate([d for d, _ in lists]))
-        return matched, scores[matched]
+            matched[docs] = True
+        found = np.flatnonzero(matched)
+        return found, scores[found]
+
+    def _score_candidates(self, tids: Sequence[int], candidates: IntArray) -> FloatArray:
+        """Exact scores of some sections: every query term's weight added in query order
+        (adding 0.0 where a section lacks a term, exactly as rank-bm25's sum does)."""
+        scores = np.zeros(len(candidates))
+        for tid in tids:
+            lo, hi = int(self._indptr[tid]), int(self._indptr[tid + 1])
+            docs = self._docs[lo:hi]
+            pos = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+            present = docs[pos] == candidates
+            scores[present] += self._weights[lo:hi][pos[present]]
+        return scores
+
+    def _max_weight(self, tid: int) -> float:
+        """A term's largest weight: the most it can add to any section's score."""
+        cached = self._max_weights.get(tid)
+        if cached is None:
+            lo, hi = int(self._indptr[tid]), int(self._indptr[tid + 1])
+            cached = float(self._weights[lo:hi].max()) if hi > lo else 0.0
+            self._max_weights[tid] = cached
+        return cached
+
+    def _bits(self, tid: int) -> npt.NDArray[np.uint8]:
+        """A frequent term's sections as a bitset (cached), to count matches fast."""
+        cached = self._bitsets.get(tid)
+        if cached is None:
+            mask = np.zeros(len(self.sections), dtype=bool)
+            mask[self._docs[int(self._indptr[tid]) : int(self._indptr[tid + 1])]] = True
+            cached = np.packbits(mask)
+            if len(self._bitsets) > 4096:
+                self._bitsets.clear()
+            self._bitsets[tid] = cached
+        return cached
+
+    def _pruned(self, tids: list[int], want: int) -> tuple[IntArray, FloatArray, int] | None:
+        """Top candidates without scoring every match (MaxScore), or None to score all.
+
+        Sections that contain only the query's frequent terms can score at most the sum
+        of those terms' largest weights; when the want-th best score among sections that
+        contain a rarer term is above that bound, no other section can enter the top.
+        """
+        n = len(self.sections)
+        frequent_df = max(FREQUENT_MIN, n // FREQUENT_SHARE)
+        df = {t: int(self._indptr[t + 1] - self._indptr[t]) for t in tids}
+        rare = [t for t in tids if df[t] <= frequent_df]
+        frequent = [t for t in tids if df[t] > frequent_df]
+        if not rare or not frequent:
+            return None
+        candidates = np.unique(
+            np.concatenate(
+                [self._docs[int(self._indptr[t]) : int(self._indptr[t + 1])] for t in rare]
+            )
+        )
+        if len(candidates) < want:
+            return None
+        scores = self._score_candidates(tids, candidates)
+        kth = float(np.partition(scores, len(scores) - want)[len(scores) - want])
+        bound = sum(self._max_weight(t) for t in frequent)
+        if not bound * (1 + 1e-9) < kth:
+            return None
+        # the total: every section with a frequent term, plus the rare-only candidates
+        bits = np.bitwise_or.reduce([self._bits(t) for t in frequent])
+        unpacked = np.unpackbits(bits, count=n).astype(bool)
+        extra = int(np.count_nonzero(~unpacked[candidates]))
+        total = int(np.count_nonzero(unpacked)) + extra
+        return candidates, scores, total
 
     def top(self, terms: Sequence[str], k: int, offset: int = 0) -> tuple[list[IndexHit], int]:
         """The best k matches after offset, by score then (report id, position); and the total."""
-        docs, scores = self.score_terms(terms)
-        total = len(docs)
         want = offset + k
-        if total == 0 or k <= 0 or offset >= total:
+        tids = [self.term_ids[t] for t in dict.fromkeys(terms) if t in self.term_ids]
+        if not tids or k <= 0:
+            return [], (0 if not tids else len(self.score_terms(terms)[0]))
+        pruned = self._pruned(tids, want) if len(tids) > 1 else None
+        if pruned is None:
+            docs, scores = self.score_terms(terms)
+            total = len(docs)
+        else:
+            docs, scores, total = pruned
+        if total == 0 or offset >= total:
             return [], total
-        if want < total:
+        if want < len(docs):
             # everything scoring at least the want-th best score, so ties stay complete
-            kth = np.partition(scores, total - want)[total - want]
+            kth = np.partition(scores, len(docs) - want)[len(docs) - want]
             keep = scores >= kth
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[offset:want]

@@ -27,9 +27,12 @@ class Speller:
     def __init__(self, word_counts: Counter[str]) -> None:
         self.counts = word_counts
         self._by_length: dict[int, list[str]] = {}
+        self._by_start: dict[tuple[str, int], list[str]] = {}
         for word in sorted(word_counts):
             if len(word) >= MIN_LENGTH - 1:
                 self._by_length.setdefault(len(word), []).append(word)
+                self._by_start.setdefault((word[0], len(word)), []).append(word)
+        self._memo: dict[str, str | None] = {}
 
     @classmethod
     def from_words(cls, words: Iterable[str]) -> Speller:
@@ -44,18 +47,30 @@ class Speller:
         word = word.lower()
         if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts:
             return None
+        if word not in self._memo:
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            self._memo[word] = self._closest(word)
+        return self._memo[word]
+
+    def _closest(self, word: str) -> str | None:
+        """Same first letter within the edit limit; else a first-letter slip (one edit)."""
         limit = max_edits(word)
+        lengths = range(len(word) - limit, len(word) + limit + 1)
+        best = self._best(word, [self._by_start.get((word[0], n), []) for n in lengths], limit)
+        if best is None:  # "nultimodal": the first letter itself mistyped
+            near = range(len(word) - 1, len(word) + 2)
+            best = self._best(word, [self._by_length.get(n, []) for n in near], 1)
+        return best
+
+    def _best(self, word: str, buckets: list[list[str]], limit: int) -> str | None:
         best: tuple[int, int, str] | None = None
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            choices = self._by_length.get(length)
+        for choices in buckets:
             if not choices:
                 continue
             for cand, dist, _ in process.extract(
                 word, choices, scorer=OSA.distance, score_cutoff=limit, limit=20
             ):
-                # a differing first letter costs credibility: allow it for one edit only
-                if cand[0] != word[0] and dist > 1:
-                    continue
                 key = (int(dist), -self.counts[cand], cand)
                 if best is None or key < best:
                     best = key
