@@ -43,7 +43,11 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class Agreement:
-    """Every loaded report (covering ones first) and what the covering ones share."""
+    """The reports' stances (covering ones first) and what the covering ones share.
+
+    `reports` holds every loaded report unless the view was asked for a `limit`: then the
+    first `limit` covering and `limit` silent ones; `agreeing` and `total` always count all.
+    """
 
     topic: str
     query: PreparedQuery
@@ -51,14 +55,8 @@ class Agreement:
     shared: tuple[SharedPoint, ...] = ()
     reason: Reason = "ok"
     terms: tuple[str, ...] = field(default=())
-
-    @property
-    def agreeing(self) -> int:
-        return sum(1 for r in self.reports if r.covers)
-
-    @property
-    def total(self) -> int:
-        return len(self.reports)
+    agreeing: int = 0
+    total: int = 0
 
     @property
     def covering(self) -> tuple[Coverage, ...]:
@@ -68,54 +66,70 @@ class Agreement:
     def silent(self) -> tuple[Coverage, ...]:
         return tuple(r for r in self.reports if not r.covers)
 
+    @property
+    def silent_count(self) -> int:
+        return self.total - self.agreeing
 
-def agree(engine: SearchEngine, topic: str, quotes: int | None = None) -> Agreement:
-    """Which reports cover a topic; quotes for the first `quotes` covering ones (all: None)."""
+
+def agree(
+    engine: SearchEngine, topic: str, quotes: int | None = None, limit: int | None = None
+) -> Agreement:
+    """Which reports cover a topic; quotes for the first `quotes` covering ones (all: None).
+
+    With `limit` (a message that shows only so many), only that many covering and silent
+    reports are spelled out: the view stays fast at 10,000 reports.
+    """
     q = engine.prepare(topic)
-    everyone = tuple(Coverage(r.id, r.title, covers=False) for r in engine.corpus.reports)
-    base = Agreement(topic=q.text, query=q, reports=everyone, terms=q.terms)
-    if q.reason != "ok":
-        return replace(base, reason=q.reason)
+    reports = engine.corpus.reports
+    base = Agreement(topic=q.text, query=q, terms=q.terms, total=len(reports))
     index = engine.index
+    shown = reports if limit is None else reports[:limit]
+    nobody = tuple(Coverage(r.id, r.title, covers=False) for r in shown)
+    if q.reason != "ok":
+        return replace(base, reports=nobody, reason=q.reason)
     docs, scores = index.score_terms(q.terms)
     if len(docs) == 0:
-        return replace(base, reason="no_match")
+        return replace(base, reports=nobody, reason="no_match")
     report_of = index.report_codes()[docs]
     order = np.lexsort((docs, -scores, report_of))
-    _, first = np.unique(report_of[order], return_index=True)
+    codes, first = np.unique(report_of[order], return_index=True)
     best_docs, best_scores = docs[order][first], scores[order][first]
-    strongest = float(best_scores.max())
+    relative = best_scores / float(best_scores.max())
     focus = _focus(engine, q.terms, best_docs)
-    relative = best_scores / strongest
     covers = (relative >= STRONG_RELATIVE) | ((relative >= MIN_RELATIVE) & (focus >= FOCUS_MIN))
-    ranked = np.lexsort((best_docs, -best_scores, ~covers))
-    stances: dict[str, Coverage] = {}
+    ranked = np.lexsort((best_docs, -best_scores, ~covers))  # covering first, by score
+    n_cover = int(covers.sum())
+    picked = ranked.tolist()
+    if limit is not None:
+        picked = picked[:limit] + picked[n_cover : n_cover + limit]
+    entries: list[Coverage] = []
     quoted = 0
-    for k in ranked.tolist():
+    for k in picked:
         section = index.sections[int(best_docs[k])]
         quote = None
         if covers[k] and (quotes is None or quoted < quotes):
             quote = engine.excerpt(section, q.terms).text
             quoted += 1
-        stances[section.report_id] = Coverage(
-            report=section.report_id,
-            report_title=engine.report_title(section.report_id),
-            covers=bool(covers[k]),
-            section=section,
-            score=float(best_scores[k]),
-            quote=quote,
+        entries.append(
+            Coverage(
+                report=section.report_id,
+                report_title=engine.report_title(section.report_id),
+                covers=bool(covers[k]),
+                section=section,
+                score=float(best_scores[k]),
+                quote=quote,
+            )
         )
-    reports = _covering_first(stances, everyone)
-    points = shared_points(engine, [c.section for c in reports if c.covers and c.section], q.terms)
-    return replace(base, reports=tuple(reports), shared=points)
-
-
-def _covering_first(stances: dict[str, Coverage], everyone: tuple[Coverage, ...]) -> list[Coverage]:
-    """Covering reports by score, then matching-but-silent ones, then the rest by id."""
-    ordered = list(stances.values())
-    ordered.sort(key=lambda c: (not c.covers, -(c.score or 0.0), c.report))
-    seen = {c.report for c in ordered}
-    return ordered + [c for c in everyone if c.report not in seen]
+    # reports with no matching section at all are silent too: after the others, by id
+    matched = np.zeros(len(reports), dtype=bool)
+    matched[codes] = True
+    unmatched = np.flatnonzero(~matched).tolist()
+    if limit is not None:
+        unmatched = unmatched[: max(0, limit - (len(entries) - min(n_cover, limit)))]
+    entries.extend(Coverage(reports[c].id, reports[c].title, covers=False) for c in unmatched)
+    top_sections = [c.section for c in entries if c.covers and c.section]
+    points = shared_points(engine, top_sections, q.terms)
+    return replace(base, reports=tuple(entries), shared=points, agreeing=n_cover)
 
 
 def _focus(

@@ -186,9 +186,7 @@ async def running(deps: Deps, *, digests: bool = True) -> AsyncIterator[None]:
         asyncio.create_task(_purge_claims(deps), name="purge-claims"),
     ]
     if deps.settings.reload_seconds > 0:
-        background.append(
-            asyncio.create_task(_watch_reports(deps, before_load), name="reload")
-        )
+        background.append(asyncio.create_task(_watch_reports(deps, before_load), name="reload"))
     if digests:
         background.append(asyncio.create_task(_run_digests(deps), name="digests"))
     try:

@@ -153,8 +153,8 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
     covering = view.covering
     for c in covering[:shown]:
         blocks.append(section(_stance(c)))
-    if len(covering) > shown:
-        blocks.append(context(f"…and {len(covering) - shown} more reports cover it"))
+    if view.agreeing > shown:
+        blocks.append(context(f"…and {view.agreeing - shown} more reports cover it"))
     if view.shared:
         points = "\n".join(
             f"• “{plain(p.text, 200)}” — {len(p.reports)} reports"
@@ -166,7 +166,8 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
     silent = view.silent
     if silent:
         quiet = ", ".join(plain(c.report_title or c.report, 80) for c in silent[:10])
-        more = f" and {len(silent) - 10} more" if len(silent) > 10 else ""
+        rest = view.silent_count - min(len(silent), 10)
+        more = f" and {rest} more" if rest > 0 else ""
         blocks.append(context(f"Silent on {topic}: {quiet}{more}"))
     return blocks
 

@@ -17,6 +17,8 @@ from bot.trends import TrendReport
 
 #: The agree view quotes this many covering reports; the rest are counted.
 AGREE_SHOWN = 8
+#: …and names this many covering and silent reports; the rest are counted.
+AGREE_LISTED = 10
 
 
 def answer(
@@ -45,6 +47,7 @@ def answer(
             return render_trends.trends_pending()
         return render_trends.trends_message(trends, engine)
     if request.kind == "agree":
-        return render_trends.agree_view(agree(engine, request.text, quotes=AGREE_SHOWN))
+        view = agree(engine, request.text, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
+        return render_trends.agree_view(view)
     result = engine.search(request.text, top=PAGE_SIZE, offset=offset)
     return render.search_results(result, shareable=shareable, shared_by=shared_by)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 MAX_POINTS = 5
 #: Only the strongest covering sections are read (the agree view stays fast at 10,000).
-MAX_SECTIONS = 30
+MAX_SECTIONS = 12
 #: A term in more than this share of sections is too common to make a point.
 COMMON_SHARE = 0.2
 

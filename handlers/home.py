@@ -59,7 +59,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             if engine is None:
                 return await dashboard()
             query, _ = parse_value(action.get("value"))
-            return render_trends.home_agree_view(agree(engine, query, quotes=8))
+            return render_trends.home_agree_view(agree(engine, query, quotes=8, limit=10))
 
         publish(body["user"]["id"], view, body, "home-agree")
 
