@@ -11,13 +11,12 @@ import gc
 import json
 import random
 import resource
-import statistics
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,10 +25,11 @@ from bot.agreement import agree
 from bot.bm25 import K1, B, ReferenceBM25
 from bot.corpus import load_corpus
 from bot.index import SectionIndex
-from bot.search import SearchEngine
+from bot.search import PreparedQuery, SearchEngine
 from bot.stopwords import ENGLISH
 from bot.trends import find_trends
 
+T = TypeVar("T")
 TOP = 10
 REL_TOL = 1e-6
 #: Topic words of the seed reports (what people ask about).
@@ -158,6 +158,27 @@ def make_queries(engine: SearchEngine, n: int, seed: int) -> list[str]:
     return queries
 
 
+class TimeLimit(Exception):
+    """A phase ran past its time limit."""
+
+
+def within(limit_s: int | None, fn: Callable[[], T]) -> T:
+    """fn(), stopped with TimeLimit after limit_s seconds (SIGALRM; None: no limit)."""
+    if not limit_s:
+        return fn()
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(limit_s)
+    try:
+        return fn()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def timed_ms(fn: Callable[[], Any]) -> tuple[float, Any]:
     """(milliseconds, result) of one call."""
     start = time.perf_counter()
@@ -276,58 +297,17 @@ def bench_bm25s(
     }
 
 
-def measure(
-    reports_dir: str,
-    queries: int,
-    seed: int,
+def reference_phase(
+    index: SectionIndex,
+    qs: list[str],
+    prepared: list[PreparedQuery],
+    index_tops: list[list[tuple[int, float]]],
+    index_totals: list[int],
     ref_limit: int | None,
     use_bm25s: bool,
-    trends: bool,
 ) -> dict[str, Any]:
-    """Everything measured at one size (see the module doc of bench/__main__.py)."""
-    out: dict[str, Any] = {"reports_dir": reports_dir}
-    gc.collect()
-    rss0 = rss_mb()
-    load_s, corpus = timed_ms(lambda: load_corpus(reports_dir))
-    rss_loaded = rss_mb()
-    build_s, engine = timed_ms(lambda: SearchEngine.build(corpus))
-    index = engine.index
-    out.update(
-        reports=len(corpus.reports),
-        sections=len(index),
-        terms=len(index.term_ids),
-        load_s=load_s / 1000,
-        build_s=build_s / 1000,
-        rss_start_mb=rss0,
-        rss_corpus_mb=rss_loaded - rss0,
-        rss_engine_mb=rss_mb() - rss_loaded,
-        peak_rss_after_build_mb=peak_rss_mb(),
-    )
-    print(f"  built {len(index):,} sections in {build_s / 1000:.1f} s", file=sys.stderr)
-
-    qs = make_queries(engine, queries, seed)
-    for q in qs[:10]:  # warm-up
-        engine.search(q, top=TOP)
-    search_lat = [timed_ms(lambda q=q: engine.search(q, top=TOP))[0] for q in qs]
-    prepared = [engine.prepare(q) for q in qs]
-    top_lat: list[float] = []
-    index_tops: list[list[tuple[int, float]]] = []
-    index_totals: list[int] = []
-    for p in prepared:
-        ms, (hits, total) = timed_ms(lambda p=p: index.top(list(p.terms), TOP))
-        top_lat.append(ms)
-        index_tops.append([(h.doc, h.score) for h in hits])
-        index_totals.append(total)
-    out.update(
-        queries=len(qs),
-        query_examples=qs[:6],
-        search_p50_ms=pct(search_lat, 50),
-        search_p99_ms=pct(search_lat, 99),
-        top_p50_ms=pct(top_lat, 50),
-        top_p99_ms=pct(top_lat, 99),
-    )
-
-    # the reference: index.reference() (re-analyses every section) and rank-bm25's memory
+    """Build `index.reference()`, time its queries, and compare its top-10 with the index's."""
+    out: dict[str, Any] = {}
     gc.collect()
     rss_before_ref = rss_mb()
     ref_build_ms, ref = timed_ms(index.reference)
@@ -372,21 +352,80 @@ def measure(
     if use_bm25s:
         term_lists = [list(p.terms) for p in prepared[:n_ref]]
         out["bm25s"] = bench_bm25s(ref, term_lists, ref_tops)
-    del ref
+    return out
+
+
+def measure(
+    reports_dir: str,
+    queries: int,
+    seed: int,
+    ref_limit: int | None,
+    use_bm25s: bool,
+    trends: bool,
+    trends_limit_s: int | None = None,
+) -> dict[str, Any]:
+    """Everything measured at one size (see the module doc of bench/__main__.py)."""
+    out: dict[str, Any] = {"reports_dir": reports_dir}
+    gc.collect()
+    rss0 = rss_mb()
+    load_s, corpus = timed_ms(lambda: load_corpus(reports_dir))
+    rss_loaded = rss_mb()
+    build_s, engine = timed_ms(lambda: SearchEngine.build(corpus))
+    index = engine.index
+    out.update(
+        reports=len(corpus.reports),
+        sections=len(index),
+        terms=len(index.term_ids),
+        load_s=load_s / 1000,
+        build_s=build_s / 1000,
+        rss_start_mb=rss0,
+        rss_corpus_mb=rss_loaded - rss0,
+        rss_engine_mb=rss_mb() - rss_loaded,
+        peak_rss_after_build_mb=peak_rss_mb(),
+    )
+    print(f"  built {len(index):,} sections in {build_s / 1000:.1f} s", file=sys.stderr)
+
+    qs = make_queries(engine, queries, seed)
+    for q in qs[:10]:  # warm-up
+        engine.search(q, top=TOP)
+    search_lat = [timed_ms(lambda q=q: engine.search(q, top=TOP))[0] for q in qs]
+    prepared = [engine.prepare(q) for q in qs]
+    top_lat: list[float] = []
+    index_tops: list[list[tuple[int, float]]] = []
+    index_totals: list[int] = []
+    for p in prepared:
+        ms, (hits, total) = timed_ms(lambda p=p: index.top(list(p.terms), TOP))
+        top_lat.append(ms)
+        index_tops.append([(h.doc, h.score) for h in hits])
+        index_totals.append(total)
+    out.update(
+        queries=len(qs),
+        query_examples=qs[:6],
+        search_p50_ms=pct(search_lat, 50),
+        search_p99_ms=pct(search_lat, 99),
+        top_p50_ms=pct(top_lat, 50),
+        top_p99_ms=pct(top_lat, 99),
+    )
+
+    out.update(reference_phase(index, qs, prepared, index_tops, index_totals, ref_limit, use_bm25s))
     gc.collect()
 
-    if trends:
-        trends_ms, report = timed_ms(lambda: find_trends(index))
-        out.update(trends_s=trends_ms / 1000, trends=len(report.trends))
-        print(f"  trends in {trends_ms / 1000:.1f} s", file=sys.stderr)
     for topic in AGREE_TOPICS[:3]:  # warm-up
-        agree(engine, topic, quotes=8)
-    agree_lat = [timed_ms(lambda t=t: agree(engine, t, quotes=8))[0] for t in AGREE_TOPICS]
-    out.update(
-        agree_p50_ms=pct(agree_lat, 50),
-        agree_max_ms=max(agree_lat),
-        peak_rss_mb=peak_rss_mb(),
-    )
+        agree(engine, topic, quotes=8, limit=10)
+    agree_lat = [
+        timed_ms(lambda t=t: agree(engine, t, quotes=8, limit=10))[0] for t in AGREE_TOPICS
+    ]
+    out.update(agree_p50_ms=pct(agree_lat, 50), agree_max_ms=max(agree_lat))
+    if trends:  # last: it may be stopped at the time limit
+        started = time.perf_counter()
+        try:
+            report = within(trends_limit_s, lambda: find_trends(index))
+            out.update(trends_s=time.perf_counter() - started, trends=len(report.trends))
+            print(f"  trends in {out['trends_s']:.1f} s", file=sys.stderr)
+        except TimeLimit:
+            out.update(trends_s=None, trends_stopped_s=time.perf_counter() - started)
+            print(f"  trends stopped after {trends_limit_s} s", file=sys.stderr)
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
@@ -398,6 +437,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--ref-limit", type=int, default=None)
     parser.add_argument("--no-bm25s", action="store_true")
     parser.add_argument("--no-trends", action="store_true")
+    parser.add_argument("--trends-limit", type=int, default=None, help="stop trends after S s")
     args = parser.parse_args(argv)
     result = measure(
         args.reports_dir,
@@ -406,6 +446,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.ref_limit,
         not args.no_bm25s,
         not args.no_trends,
+        args.trends_limit,
     )
     print(json.dumps(result))
 

@@ -4,7 +4,8 @@
 
 Starts a stub of Slack's Web API (auth.test only) and `llmtrend serve` on free ports,
 waits for /healthz, then sends signed `/llmtrend` commands: one at a time (p50/p99), then
-`--concurrency` at once (throughput, p99, errors).
+`--concurrency` at once (throughput, p99, errors). Also reports the first start (process
+start to /healthz 200) and whether trends were still being computed in the background.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 import sys
 import time
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -92,7 +94,26 @@ async def one(session: aiohttp.ClientSession, url: str, text: str) -> tuple[floa
         return (time.perf_counter() - start) * 1000, resp.status
 
 
-async def run(reports_dir: str | None, requests: int, concurrency: int) -> dict[str, float]:
+@dataclass
+class Server:
+    """A running `llmtrend serve` (and the Slack stub it talks to)."""
+
+    proc: asyncio.subprocess.Process
+    stub: web.AppRunner
+    base: str
+    started: float
+    data_dir: str
+    ready_s: float | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/slack/events"
+
+
+async def start(reports_dir: str | None, data_dir: str | None = None) -> Server:
+    """Start the Slack stub and `llmtrend serve` on free ports (not yet ready).
+
+    `data_dir` shared with an earlier server measures a restart (its index cache)."""
     api_port, app_port = free_port(), free_port()
     stub = await stub_slack(api_port)
     env = {
@@ -101,12 +122,12 @@ async def run(reports_dir: str | None, requests: int, concurrency: int) -> dict[
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": f"http://127.0.0.1:{api_port}/api/",
         "LLMTREND_LOG_LEVEL": "WARNING",
-        "LLMTREND_DATA_DIR": str(
-            Path(os.environ.get("TMPDIR", "/tmp")) / f"llmtrend-bench-{app_port}"
-        ),
+        "LLMTREND_DATA_DIR": data_dir
+        or str(Path(os.environ.get("TMPDIR", "/tmp")) / f"llmtrend-bench-{app_port}"),
     }
     if reports_dir:
         env["LLMTREND_REPORTS_DIR"] = reports_dir
+    started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -118,46 +139,87 @@ async def run(reports_dir: str | None, requests: int, concurrency: int) -> dict[
         str(app_port),
         env=env,
     )
-    base = f"http://127.0.0.1:{app_port}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            deadline = time.monotonic() + 600
-            while True:
-                try:
-                    async with session.get(f"{base}/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError("llmtrend serve never became ready")
-                await asyncio.sleep(0.1)
-            url = f"{base}/slack/events"
-            for q in QUERIES:  # warm-up
-                await one(session, url, q)
-            serial = [await one(session, url, QUERIES[i % len(QUERIES)]) for i in range(requests)]
-            sem = asyncio.Semaphore(concurrency)
+    return Server(proc, stub, f"http://127.0.0.1:{app_port}", started, env["LLMTREND_DATA_DIR"])
 
-            async def limited(i: int) -> tuple[float, int]:
-                async with sem:
-                    return await one(session, url, QUERIES[i % len(QUERIES)])
 
-            start = time.perf_counter()
-            burst = await asyncio.gather(*(limited(i) for i in range(requests)))
-            elapsed = time.perf_counter() - start
-    finally:
-        proc.terminate()
-        await proc.wait()
-        await stub.cleanup()
+async def wait_ready(server: Server, limit_s: float = 1800) -> float:
+    """Seconds from process start until /healthz answered 200 (the first start)."""
+    if server.ready_s is not None:
+        return server.ready_s
+    deadline = time.monotonic() + limit_s
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"{server.base}/healthz") as resp:
+                    if resp.status == 200:
+                        break
+            except aiohttp.ClientError:
+                pass
+            if server.proc.returncode is not None:
+                raise RuntimeError(f"llmtrend serve exited with {server.proc.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("llmtrend serve never became ready")
+            await asyncio.sleep(0.1)
+    server.ready_s = time.perf_counter() - server.started
+    return server.ready_s
+
+
+async def trends_pending(server: Server) -> bool:
+    """Whether `/llmtrend trends` still says the trends are being computed."""
+    async with aiohttp.ClientSession() as session:
+        body, headers = signed("trends")
+        async with session.post(server.url, data=body, headers=headers) as resp:
+            return "still being computed" in await resp.text()
+
+
+async def stop(server: Server) -> None:
+    """Stop `llmtrend serve` and the stub."""
+    if server.proc.returncode is None:
+        server.proc.terminate()
+        await server.proc.wait()
+    await server.stub.cleanup()
+
+
+async def measure(server: Server, requests: int, concurrency: int) -> dict[str, float]:
+    """Serial p50/p99, then `concurrency` at once: throughput, p99, errors."""
+    await wait_ready(server)
+    url = server.url
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=max(concurrency, 100))
+    ) as session:
+        for q in QUERIES:  # warm-up
+            await one(session, url, q)
+        serial = [await one(session, url, QUERIES[i % len(QUERIES)]) for i in range(requests)]
+        sem = asyncio.Semaphore(concurrency)
+
+        async def limited(i: int) -> tuple[float, int]:
+            async with sem:
+                return await one(session, url, QUERIES[i % len(QUERIES)])
+
+        start_at = time.perf_counter()
+        burst = await asyncio.gather(*(limited(i) for i in range(requests)))
+        elapsed = time.perf_counter() - start_at
+    pending = await trends_pending(server)  # still computing at the end: all along
     lat = [ms for ms, _ in serial]
     blat = [ms for ms, _ in burst]
     return {
+        "ready_s": server.ready_s or 0.0,
         "serial_p50_ms": statistics.median(lat),
         "serial_p99_ms": pct(lat, 99),
         "concurrent_rps": requests / elapsed,
         "concurrent_p99_ms": pct(blat, 99),
         "errors": float(sum(1 for _, s in serial + burst if s != 200)),
+        "trends_pending": float(pending),
     }
+
+
+async def run(reports_dir: str | None, requests: int, concurrency: int) -> dict[str, float]:
+    """Start `llmtrend serve` on reports_dir, wait until ready, measure, stop."""
+    server = await start(reports_dir)
+    try:
+        return await measure(server, requests, concurrency)
+    finally:
+        await stop(server)
 
 
 def main() -> None:
