@@ -47,6 +47,9 @@ def _block_lines(block: dict[str, Any], color: bool) -> list[str]:
         lines = [mrkdwn_to_text(block["text"]["text"], color)] if block.get("text") else []
         for field in block.get("fields", []):
             lines.append(mrkdwn_to_text(field["text"], color))
+        accessory = block.get("accessory") or {}
+        if accessory.get("type") == "button":
+            lines.append(f"  [ {html.unescape(accessory['text']['text'])} ]")
         return lines
     if kind == "context":
         text = "  ".join(mrkdwn_to_text(e.get("text", ""), False) for e in block["elements"])
