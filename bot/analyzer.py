@@ -119,6 +119,9 @@ class Analyzer:
     #: "multi-modal"): excerpts find a query's words with one regular expression, and
     #: trends show their key terms as people write them.
     surfaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Content words as written (lowercase) and in how many texts each appears: the typo
+    #: corrector's vocabulary.
+    word_counts: Counter[str] = field(default_factory=Counter)
     #: Acronym term → the long form's terms, mined from "Long Form (ACR)" in the corpus.
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
@@ -135,30 +138,43 @@ class Analyzer:
 
     @classmethod
     def fit(cls, texts: Iterable[str]) -> Analyzer:
-        """Learn the corpus's compounds and acronym definitions."""
-        solid: set[str] = set()
-        spellings: dict[str, Counter[str]] = {}
-        heads: set[str] = set()
-        vocabulary: set[str] = set()
-        long_words: set[str] = set()
+        """Learn the corpus's compounds, acronym definitions and spellings.
+
+        One pass counts in how many texts each written word appears; everything else is
+        derived from the distinct words, not from every occurrence.
+        """
+        in_texts: Counter[str] = Counter()
         acronyms: dict[str, Counter[tuple[str, ...]]] = {}
         for text in texts:
             norm = normalize(text)
-            for raw in set(_WORD.findall(norm)):
-                parts, stems, joined = word_info(raw)
-                for part, st in zip(parts, stems, strict=True):
-                    spellings.setdefault(st, Counter())[part] += 1
-                if joined is not None:
-                    spellings.setdefault(joined, Counter())["-".join(parts)] += 1
-                    solid.add(joined)
-                    heads.add(parts[0])
-                elif parts:
-                    vocabulary.add(parts[0])
-                    if len(parts[0]) > 5:
-                        solid.add(stems[0])
-                        long_words.add(parts[0])
-            for acro, long_form in mine_acronyms(norm):
-                acronyms.setdefault(acro, Counter())[long_form] += 1
+            in_texts.update(set(_WORD.findall(norm)))
+            if "(" in norm:
+                for acro, long_form in mine_acronyms(norm):
+                    acronyms.setdefault(acro, Counter())[long_form] += 1
+        solid: set[str] = set()
+        spellings: dict[str, dict[str, int]] = {}
+        word_counts: Counter[str] = Counter()
+        heads: set[str] = set()
+        vocabulary: set[str] = set()
+        long_words: set[str] = set()
+        for raw, count in in_texts.items():
+            parts, stems, joined = word_info(raw)
+            for part, st in zip(parts, stems, strict=True):
+                forms = spellings.setdefault(st, {})
+                forms[part] = forms.get(part, 0) + count
+                if part not in ENGLISH and part.isalpha():
+                    word_counts[part] += count
+            if joined is not None:
+                forms = spellings.setdefault(joined, {})
+                spelled = "-".join(parts)
+                forms[spelled] = forms.get(spelled, 0) + count
+                solid.add(joined)
+                heads.add(parts[0])
+            elif parts:
+                vocabulary.add(parts[0])
+                if len(parts[0]) > 5:
+                    solid.add(stems[0])
+                    long_words.add(parts[0])
         chosen = {
             acro: max(forms.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
             for acro, forms in acronyms.items()
@@ -173,7 +189,11 @@ class Analyzer:
             for term, words in spellings.items()
         }
         return cls(
-            compounds=frozenset(solid), heads=frozenset(heads), acronyms=chosen, surfaces=surfaces
+            compounds=frozenset(solid),
+            heads=frozenset(heads),
+            acronyms=chosen,
+            surfaces=surfaces,
+            word_counts=word_counts,
         )
 
     # -- tokenizing ----------------------------------------------------------------------

@@ -9,8 +9,11 @@ previous trends, if any, are served, and `/llmtrend trends` says they are being 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.corpus import Corpus, load_corpus
@@ -58,14 +61,13 @@ class LiveEngine:
         """
         started = time.perf_counter()
         key = await asyncio.to_thread(corpus_key, self.reports_dir) if self.cache else ""
-        cached = await asyncio.to_thread(self._cached, "engine", key)
+        with _quiet_gc():
+            cached = await asyncio.to_thread(self._cached, "engine", key)
         self.from_cache = isinstance(cached, SearchEngine)
         if isinstance(cached, SearchEngine):
             engine = cached
         else:
-            engine = await asyncio.to_thread(
-                lambda: SearchEngine.build(load_corpus(self.reports_dir))
-            )
+            engine = await asyncio.to_thread(self._build_quietly, None)
             await asyncio.to_thread(self._store, "engine", key, engine)
         self._swap(engine, time.perf_counter() - started)
         trends = await asyncio.to_thread(self._cached, "trends", key)
@@ -75,6 +77,10 @@ class LiveEngine:
         else:
             await self.refresh_trends(engine, key)
         return engine
+
+    def _build_quietly(self, corpus: Corpus | None) -> SearchEngine:
+        with _quiet_gc():
+            return SearchEngine.build(corpus or load_corpus(self.reports_dir))
 
     def _cached(self, kind: str, key: str) -> object | None:
         return self.cache.load(kind, key) if self.cache else None
@@ -97,7 +103,7 @@ class LiveEngine:
         corpus = await asyncio.to_thread(load_corpus, self.reports_dir, previous)
         if old is not None and _same(corpus, old.corpus):
             return None
-        engine = await asyncio.to_thread(SearchEngine.build, corpus)
+        engine = await asyncio.to_thread(self._build_quietly, corpus)
         self._swap(engine, time.perf_counter() - started)
         self.reloads += 1
         if self.metrics is not None:
@@ -139,6 +145,20 @@ class LiveEngine:
             len(engine.corpus.skipped),
             seconds,
         )
+
+
+@contextlib.contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """Building allocates millions of long-lived objects; the cyclic collector would scan
+    them again and again. Pause it meanwhile, then freeze what was built (it stays)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()
 
 
 def _same(a: Corpus, b: Corpus) -> bool:

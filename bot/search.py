@@ -89,14 +89,12 @@ class SearchEngine:
         """Index a loaded corpus (the slow part: run it at load time, not per request)."""
         sections = corpus.sections
         index = SectionIndex.build(sections)
-        words: Counter[str] = Counter()
         titles: Counter[str] = Counter()
         for s in sections:
-            words.update(set(index.analyzer.surface_words(f"{s.title}\n{s.text}")))
             titles.update({w for w in index.analyzer.surface_words(s.title) if len(w) > 3})
         # example queries: the words section titles share most (what the corpus is about)
         examples = tuple(w for w, _ in sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
-        engine = cls(corpus, index, Speller(words), examples)
+        engine = cls(corpus, index, Speller(index.analyzer.word_counts), examples)
         engine._reports = {r.id: r for r in corpus.reports}
         return engine
 
