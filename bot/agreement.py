@@ -100,8 +100,8 @@ def agree(
     ranked = np.lexsort((best_docs, -best_scores, ~covers))  # covering first, by score
     n_cover = int(covers.sum())
     picked = ranked.tolist()
-    if limit is not None:
-        picked = picked[:limit] + picked[n_cover : n_cover + limit]
+    if limit is not None:  # the first `limit` covering ones, then the first `limit` silent
+        picked = picked[: min(n_cover, limit)] + picked[n_cover : n_cover + limit]
     entries: list[Coverage] = []
     quoted = 0
     for k in picked:
@@ -125,7 +125,8 @@ def agree(
     matched[codes] = True
     unmatched = np.flatnonzero(~matched).tolist()
     if limit is not None:
-        unmatched = unmatched[: max(0, limit - (len(entries) - min(n_cover, limit)))]
+        silent_listed = sum(1 for e in entries if not e.covers)
+        unmatched = unmatched[: max(0, limit - silent_listed)]
     entries.extend(Coverage(reports[c].id, reports[c].title, covers=False) for c in unmatched)
     top_sections = [c.section for c in entries if c.covers and c.section]
     points = shared_points(engine, top_sections, q.terms)

@@ -125,9 +125,22 @@ async def _purge_claims(deps: Deps) -> None:
         await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
-async def load_and_record(deps: Deps) -> None:
-    """Load the index (then trends), and record when each report was first seen."""
-    await _record(deps, await deps.live.load())
+async def load_and_record(deps: Deps, retry_seconds: float = 10.0) -> None:
+    """Load the index (then trends), and record when each report was first seen.
+
+    A load that fails (the reports folder unmounted, say) is logged and tried again, so the
+    app becomes ready once the folder is back instead of answering "loading" forever.
+    """
+    while True:
+        try:
+            engine = await deps.live.load()
+            break
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("loading the reports failed; trying again in %.0f s", retry_seconds)
+            await asyncio.sleep(retry_seconds)
+    await _record(deps, engine)
 
 
 async def reload_and_record(deps: Deps) -> None:

@@ -29,7 +29,10 @@ Message = dict[str, Any]
 
 def header(text: str) -> Block:
     """A header block from raw text (plain_text, ≤ 150 characters)."""
-    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, MAX_HEADER_TEXT)}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": cut(escape(text), MAX_HEADER_TEXT)},
+    }
 
 
 def section(mrkdwn: str) -> Block:
@@ -60,7 +63,7 @@ def button(
     raw = value if isinstance(value, str) else fit_value(value)
     out: dict[str, Any] = {
         "type": "button",
-        "text": {"type": "plain_text", "text": cut(text, MAX_BUTTON_TEXT), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(escape(text), MAX_BUTTON_TEXT), "emoji": True},
         "action_id": action_id[:MAX_ACTION_ID],
         "value": raw[:MAX_BUTTON_VALUE],
     }

@@ -7,15 +7,18 @@ and the Block Kit reply is drawn as text. Piped input is answered line by line.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TextIO
 
-from bot import respond
+from bot import render, respond
 from bot.blockkit import Message
 from bot.commands import parse_command, parse_message
 from bot.search import SearchEngine
 from bot.terminal import message_to_text
 from bot.trends import TrendReport
+
+logger = logging.getLogger("llmtrend.console")
 
 BANNER = (
     "llmtrend console: type /llmtrend <query>, @llmtrend <question>, or just a question.\n"
@@ -51,7 +54,12 @@ def run_console(
             continue
         if not interactive:
             print(f"> {line.strip()}", file=stdout)
-        print(message_to_text(reply_to(line, engine, trends), color=color), file=stdout)
+        try:
+            reply = reply_to(line, engine, trends)
+        except Exception:  # like the Slack app: say so, log the traceback, keep going
+            logger.exception("answering %r failed", line.strip()[:200])
+            reply = render.error()
+        print(message_to_text(reply, color=color), file=stdout)
         if not interactive:
             print(file=stdout)
         stdout.flush()

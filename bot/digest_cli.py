@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             require_slack_settings(settings, mode="token")
             ts = asyncio.run(_send_now(settings, args.send_now))
-        except StartupError as exc:
+        except (StartupError, ValueError) as exc:
             raise SettingsError(str(exc)) from None
         except SlackApiError as exc:
             error = slack_error(exc)
@@ -105,7 +105,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         done = {"channel": args.send_now, "ts": ts}
         print(json.dumps(done) if args.json else f"Posted the digest to {args.send_now} (ts {ts}).")
         return 0
-    digest = asyncio.run(_dry_run(settings, args.date, args.channel))
+    try:
+        digest = asyncio.run(_dry_run(settings, args.date, args.channel))
+    except ValueError as exc:  # LLMTREND_STATE_URL: … (a bad state store URL)
+        from bot.config import SettingsError
+
+        raise SettingsError(str(exc)) from None
     message = digest_message(digest)
     if args.json:
         print(json.dumps(digest_json(digest, message), ensure_ascii=False, indent=2))

@@ -42,6 +42,10 @@ PAUSE_ERRORS = {
     "invalid_auth": "the app's token is not valid",
     "restricted_action": "posting in this channel is restricted",
 }
+#: Slack errors after which the post may or may not have been made (so: look, then retry).
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 #: A claim left "claimed" this long belongs to a process that died.
 STALE_CLAIM = timedelta(minutes=5)
 #: After a post with an unknown outcome, wait this long before looking in the history.
@@ -117,7 +121,11 @@ class DigestRunner:
         """One pass over the subscriptions: post what is due, recover what is unknown."""
         done: list[Posted] = []
         for sub in await self.store.list_subscriptions(enabled_only=True):
-            result = await self._one(sub, now)
+            try:
+                result = await self._one(sub, now)
+            except Exception:  # one channel's trouble must not stop the others' digests
+                logger.exception("digest pass for %s failed; trying again later", sub.channel_id)
+                continue
             if result is not None:
                 done.append(result)
                 if result.outcome in ("sent", "recovered", "unknown"):
@@ -155,7 +163,13 @@ class DigestRunner:
         owner = self.instance
         if not await self.store.take_over_digest(team, channel, day, owner, now - wait, now):
             return None
-        found = await self._find_posted(channel, day)
+        try:
+            found = await self._find_posted(channel, day)
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            if error.startswith("http_") or error in TRANSIENT_ERRORS:
+                raise  # look again on a later pass
+            return await self._pause(team, channel, day, error, now)
         if found is not None:
             await self.store.mark_digest_sent(team, channel, day, found, now)
             logger.info("digest %s %s was posted after all (ts %s)", channel, day, found)
@@ -177,14 +191,10 @@ class DigestRunner:
             )
         except SlackApiError as exc:
             error = slack_error(exc)
-            if error in PAUSE_ERRORS:
-                reason = PAUSE_ERRORS[error]
-                await self.store.set_subscription_enabled(team, channel, False, reason, now=now)
-                await self.store.release_digest(team, channel, day, self.instance)
-                logger.warning("digest for %s paused: %s (%s)", channel, reason, error)
-                self.metrics.digests_failed.labels(reason=error).inc()
-                return Posted(channel, day, "paused")
-            return await self._unknown(team, channel, day, f"Slack answered {error}")
+            if error.startswith("http_") or error in TRANSIENT_ERRORS:
+                return await self._unknown(team, channel, day, f"Slack answered {error}")
+            # Slack said no: the post was not made, and posting again would be refused too
+            return await self._pause(team, channel, day, error, now)
         except Exception as exc:  # timeouts, dropped connections: did it post? unknown
             return await self._unknown(team, channel, day, type(exc).__name__)
         ts = str(response.get("ts", ""))
@@ -193,8 +203,16 @@ class DigestRunner:
         logger.info("digest posted to %s for %s (ts %s)", channel, day, ts)
         return Posted(channel, day, outcome)
 
+    async def _pause(self, team: str, channel: str, day: date, error: str, now: datetime) -> Posted:
+        reason = PAUSE_ERRORS.get(error, f"Slack refused the digest ({error})")
+        await self.store.set_subscription_enabled(team, channel, False, reason, now=now)
+        await self.store.release_digest(team, channel, day, self.instance)
+        logger.warning("digest for %s paused: %s (%s)", channel, reason, error)
+        self.metrics.digests_failed.labels(reason=error).inc()
+        return Posted(channel, day, "paused")
+
     async def _unknown(self, team: str, channel: str, day: date, why: str) -> Posted:
-        await self.store.mark_digest_unknown(team, channel, day)
+        await self.store.mark_digest_unknown(team, channel, day, self.clock())
         self.metrics.digests_failed.labels(reason="unknown_outcome").inc()
         logger.warning("digest for %s on %s: outcome unknown (%s); will check", channel, day, why)
         return Posted(channel, day, "unknown")
@@ -208,7 +226,7 @@ class DigestRunner:
                 channel=channel, include_all_metadata=True, limit=HISTORY_MESSAGES
             )
         except SlackApiError:
-            logger.exception("could not read %s's history to recover a digest", channel)
+            logger.warning("could not read %s's history to recover a digest", channel)
             raise
         messages: list[dict[str, Any]] = response.get("messages", []) or []
         for msg in messages:

@@ -103,7 +103,7 @@ def help_message() -> Message:
     blocks = [
         header("llmtrend: ask the trend reports"),
         section(
-            "*Search* the reports: `/llmtrend <words or a question>` — the best matching "
+            "*Search* the reports: `/llmtrend &lt;words or a question&gt;` — the best matching "
             "sections, each cited (report, §number, title).\n"
             "*List* the loaded reports: `/llmtrend reports`\n"
             "*Mention* me in a channel (`@llmtrend what do the reports say about open source?`) "

@@ -88,12 +88,15 @@ def subscription_status(sub: Subscription | None, last_sent: datetime | None) ->
         )
         return message(text, [section(text)])
     state = "on" if sub.enabled else "off"
-    lines = [f"*Daily digest is {state}* for this channel: {sub.time} ({plain(sub.tz, 60)})"]
-    if sub.paused_reason:
-        lines.append(f":warning: Paused: {plain(sub.paused_reason, 300)}")
-    lines.append(f"Last sent: {last_sent:%Y-%m-%d %H:%M} UTC" if last_sent else "Not sent yet.")
-    text = "\n".join(lines)
-    return message(text.replace("*", ""), [section(text)])
+    head = f"Daily digest is {state} for this channel: {sub.time} ({sub.tz})"
+    paused = f"Paused: {sub.paused_reason}" if sub.paused_reason else ""
+    sent = f"Last sent: {last_sent:%Y-%m-%d %H:%M} UTC" if last_sent else "Not sent yet."
+    lines = [f"*{plain(head, 300)}*"]
+    if paused:
+        lines.append(f":warning: {plain(paused, 300)}")
+    lines.append(sent)
+    fallback = " · ".join(part for part in (head, paused, sent) if part)
+    return message(fallback, [section("\n".join(lines))])
 
 
 def digest_reply(text: str) -> Message:

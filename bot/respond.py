@@ -35,8 +35,8 @@ def answer(
         return render.help_message()
     if request.kind == "digest":  # only a Slack channel can subscribe (the console has none)
         return digest_reply(
-            "Daily digests post to Slack channels: run `/llmtrend digest on` in one. "
-            "To see one here: `llmtrend digest --dry-run`."
+            "Daily digests are set up with the slash command, in the channel that should get "
+            "them: `/llmtrend digest on` (or `/llmtrend digest on 08:30 Europe/Paris`)."
         )
     if engine is None:
         return render.loading()

@@ -627,15 +627,21 @@ class StateStore:
 
         return await asyncio.to_thread(run)
 
-    async def mark_digest_unknown(self, team_id: str, channel_id: str, local_date: date) -> bool:
+    async def mark_digest_unknown(
+        self, team_id: str, channel_id: str, local_date: date, now: datetime | None = None
+    ) -> bool:
         """The post may or may not have reached Slack (e.g. a timeout): never retry blindly.
 
-        Only a "claimed" digest moves to "unknown"; a "sent" one stays sent.
+        Only a "claimed" digest moves to "unknown"; a "sent" one stays sent. With `now`,
+        the wait before recovery looks in the history starts from this moment.
         """
+        values: dict[str, Any] = {"status": "unknown"}
+        if now is not None:
+            values["claimed_at"] = _aware(now, "now")
         statement = (
             sa.update(_DIGESTS)
             .where(_digest_key(team_id, channel_id, local_date), _DIGESTS.c.status == "claimed")
-            .values(status="unknown")
+            .values(**values)
         )
 
         def run() -> bool:

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blockkit import Message
 from bot.commands import DigestCommand
@@ -22,14 +23,22 @@ logger = logging.getLogger("llmtrend.digest")
 INVITE_HINT = "I can't post in this channel yet: invite me with `/invite @llmtrend`."
 
 
-async def can_post(deps: Deps, channel: str) -> bool:
-    """Whether the bot is in the channel (DMs with the bot always work)."""
+async def can_post(deps: Deps, channel: str) -> bool | None:
+    """Whether the bot is in the channel (DMs with the bot always work); None: no answer.
+
+    Asked inside the slash command's 3-second ack, so one quick try, no retries.
+    """
     if channel.startswith("D"):
         return True
+    quick = AsyncWebClient(
+        token=deps.client.token, base_url=deps.client.base_url, timeout=1, retry_handlers=[]
+    )
     try:
-        info = await deps.client.conversations_info(channel=channel)
+        info = await quick.conversations_info(channel=channel)
     except SlackApiError:
         return False
+    except Exception:
+        return None
     return bool((info.get("channel") or {}).get("is_member"))
 
 
@@ -84,6 +93,6 @@ async def handle(deps: Deps, command: dict[str, Any], parsed: DigestCommand) -> 
         f"Daily digest on: every {'weekday' if deps.settings.digest_weekdays_only else 'day'} "
         f"at {at} ({tz_name}) in this channel. The first one comes {first:%A %d %B at %H:%M}."
     )
-    if not await can_post(deps, channel):
+    if await can_post(deps, channel) is False:
         text += " " + INVITE_HINT
     return digest_reply(text)

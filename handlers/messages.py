@@ -42,15 +42,22 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         channel = event.get("channel") or ""
         ts = event.get("ts") or ""
         now = deps.clock()
-        if not await deps.store.claim_event(team, body.get("event_id") or f"ts:{ts}", now):
+        thread_ts = event.get("thread_ts") or (None if in_dm else ts)
+        try:
+            first = await deps.store.claim_event(team, body.get("event_id") or f"ts:{ts}", now)
+            only = first and await deps.store.claim_event(team, f"message:{channel}:{ts}", now)
+        except Exception:  # the state store is down: say so rather than stay silent
+            logger.exception("could not claim event %s", body.get("event_id"))
+            deps.tasks.spawn(notify_thread(deps, channel, thread_ts), name="notify-error")
+            return
+        if not first:
             deps.metrics.dedupe_hits.inc()
             logger.info("event %s already claimed (a Slack retry)", body.get("event_id"))
             return
-        if not await deps.store.claim_event(team, f"message:{channel}:{ts}", now):
+        if not only:
             deps.metrics.dedupe_hits.inc()
             logger.info("message %s:%s already answered by another event", channel, ts)
             return
-        thread_ts = event.get("thread_ts") or (None if in_dm else ts)
         request = parse_message(event.get("text"))
 
         async def send() -> None:

@@ -109,3 +109,15 @@ def test_agree_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     silent = data["reports"][-1]
     assert silent["covers"] is False and silent["section"] is None and silent["title"] is None
     assert all(set(p) >= {"text", "reports"} for p in data["shared"])
+
+
+def test_a_limited_view_names_each_silent_report_once() -> None:
+    reports = {f"r{i:02d}": [("Weather", "rain and sun")] for i in range(15)}
+    reports["r00"] = [("Quantum computing", "Quantum qubits. Quantum annealing.")]
+    reports["r01"] = [("Quantum chips", "Quantum chips and quantum error correction.")]
+    engine = make_engine(reports)
+    view = agree(engine, "quantum", quotes=8, limit=10)
+    assert (view.agreeing, view.total, view.silent_count) == (2, 15, 13)
+    silent = [c.report for c in view.silent]
+    assert len(silent) == len(set(silent)) == 10
+    assert [c.report for c in view.covering] == ["r00", "r01"]

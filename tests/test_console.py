@@ -55,3 +55,17 @@ def test_help_and_odd_lines(seed_engine: SearchEngine) -> None:
     assert "no words to search for" in out
     assert "<!channel>" in out  # shown as typed on a terminal, but was escaped for Slack
     assert "> /llmtrend x" not in out  # stopped at exit
+
+
+def test_a_failure_is_said_and_the_console_goes_on(seed_engine: SearchEngine) -> None:
+    from bot.search import SearchAnswer
+
+    class Broken(SearchEngine):
+        def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
+            raise RuntimeError("boom")
+
+    broken = Broken(seed_engine.corpus, seed_engine.index, seed_engine.speller)
+    stdout = io.StringIO()
+    assert run_console(broken, io.StringIO("/llmtrend x\n/llmtrend help\n"), stdout) == 0
+    out = stdout.getvalue()
+    assert "something went wrong" in out and "boom" not in out and "Examples" in out

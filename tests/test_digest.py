@@ -407,3 +407,14 @@ def test_send_now_without_a_token_is_one_line(
     assert out == "" and err.startswith("SLACK_BOT_TOKEN is not set")
     assert main(["digest", "--dry-run", "--date", "23/11/2026"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+async def test_a_refused_post_pauses_instead_of_retrying_all_day(
+    stack: Callable[..., Deps], fake_slack: FakeSlack
+) -> None:
+    deps, clock = await due_subscription(stack)
+    fake_slack.fail_next("chat.postMessage", status=200, error="invalid_blocks")
+    await run_until(deps, clock, clock.now + timedelta(hours=1), timedelta(minutes=1))
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    sub = await deps.store.get_subscription(TEAM_ID, "C1")
+    assert sub is not None and not sub.enabled and "invalid_blocks" in (sub.paused_reason or "")

@@ -132,3 +132,19 @@ def test_cap_keeps_fifty_blocks_and_says_there_was_more() -> None:
     blocks = cap([context(str(i)) for i in range(80)])
     assert len(blocks) == 50
     assert "more" in blocks[-1]["elements"][0]["text"]
+
+
+def test_fixed_messages_have_no_raw_angle_brackets() -> None:
+    for message in (render.help_message(), render.loading(), render.error(), render.expired()):
+        for block in message["blocks"]:
+            text = json.dumps(block)
+            assert "<" not in text.replace("<@", "").replace("<http", "")
+
+
+def test_report_text_in_buttons_and_headers_is_escaped() -> None:
+    from bot.blockkit import button, header
+
+    assert button("R&D <!channel>", "a", "v")["text"]["text"] == "R&amp;D &lt;!channel&gt;"
+    assert header("A & B")["text"]["text"] == "A &amp; B"
+    long = button("&" * 100, "a", "v")["text"]["text"]
+    assert len(long) <= 75 and not long.rstrip("…").endswith(("&", "&a", "&am", "&amp"))
