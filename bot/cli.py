@@ -180,7 +180,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.live import LiveEngine
 
     settings = _settings(args)
-    configure_logging(settings.log_level, settings.log_format)
+    # the console is a conversation: only warnings (skipped files) interrupt it by default
+    quiet = "WARNING" if settings.log_level == "INFO" else settings.log_level
+    configure_logging(quiet, settings.log_format)
     live = LiveEngine(settings.reports_dir)
     engine = live.load_now()
     return main_console(engine, live.trends)
