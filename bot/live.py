@@ -152,6 +152,7 @@ def _quiet_gc() -> Iterator[None]:
     """Building allocates millions of long-lived objects; the cyclic collector would scan
     them again and again. Pause it meanwhile, then freeze what was built (it stays)."""
     was_enabled = gc.isenabled()
+    gc.unfreeze()  # what the last build froze (now perhaps replaced) is collectable again
     gc.disable()
     try:
         yield
