@@ -17,15 +17,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[\"“(\[]?[A-Z0-9])")
 
 
 def markdown_to_plain(md: str) -> str:
-    """Drop markdown syntax but keep every word; one paragraph or list item per line."""
-    text = _TABLE_SEP.sub("", md)
+    """Drop markdown syntax but keep every word; one paragraph or list item per line.
+
+    Each rule runs only when its marker character occurs at all (excerpts convert a
+    section on the answer's path, and most prose has no tables, links or headings).
+    """
+    text = md
+    if "|" in text:
+        text = _TABLE_SEP.sub("", text).replace("|", " ")
     text = _RULE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _HEADING.sub("", text)
+    if "[" in text:
+        text = _LINK.sub(r"\1", text)
+    if "#" in text:
+        text = _HEADING.sub("", text)
     text = _BULLET.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = _UNDERSCORE_EMPH.sub(r"\1", text)
-    text = text.replace("|", " ")
+    if "*" in text or "`" in text or "__" in text:
+        text = _EMPHASIS.sub("", text)
+    if "_" in text:
+        text = _UNDERSCORE_EMPH.sub(r"\1", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
 
