@@ -31,12 +31,3 @@ def no_results_text(answer: SearchAnswer) -> str:
     if answer.suggestions:
         return f'No sections match "{searched}". Close words in the reports: {examples}.'
     return f'No sections match "{searched}". Try a broader topic, such as {examples}.'
-
-
-def usage_text(command: str = "llmtrend") -> str:
-    """How to use the search (shown for `help` and for an empty command)."""
-    return (
-        f"{command} QUERY — search the trend reports, e.g. {command} multimodal\n"
-        f"{command} reports — the loaded reports and any files that were skipped\n"
-        f"{command} help — this help"
-    )

@@ -8,7 +8,6 @@ than a random word. Among equally close words the one more sections use wins.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -33,11 +32,6 @@ class Speller:
                 self._by_length.setdefault(len(word), []).append(word)
                 self._by_start.setdefault((word[0], len(word)), []).append(word)
         self._memo: dict[str, str | None] = {}
-
-    @classmethod
-    def from_words(cls, words: Iterable[str]) -> Speller:
-        """Count words (one count per section they appear in, ideally)."""
-        return cls(Counter(words))
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts

@@ -10,7 +10,6 @@ report distinct ("only in one report").
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -222,8 +221,3 @@ def _build(
         ),
         cohesion=round(_cohesion(total, len(chosen)), 6),
     )
-
-
-def coverage_counts(report: TrendReport) -> Counter[str]:
-    """How many trends each report carries (for the dashboard)."""
-    return Counter(r for t in report.trends for r in t.reports)
