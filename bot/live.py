@@ -39,7 +39,6 @@ class LiveEngine:
         self.ready = asyncio.Event()
         self.trends_ready = asyncio.Event()
         self.loaded_at: float | None = None
-        self.reloads = 0
         #: Whether the last load came from the on-disk cache (for logs and tests).
         self.from_cache = False
 
@@ -105,7 +104,6 @@ class LiveEngine:
             return None
         engine = await asyncio.to_thread(self._build_quietly, corpus)
         self._swap(engine, time.perf_counter() - started)
-        self.reloads += 1
         if self.metrics is not None:
             self.metrics.reloads.inc()
         await self.refresh_trends(engine)  # until ready, the previous trends are served

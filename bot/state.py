@@ -433,6 +433,11 @@ class StateStore:
         """The dialect's INSERT, which has ON CONFLICT on both backends."""
         return postgresql.insert(table) if self._postgres else sqlite.insert(table)
 
+    def _update(self, statement: sa.Update | sa.Delete) -> bool:
+        """Run one UPDATE/DELETE in a write transaction: True if it changed exactly a row."""
+        with self._write() as conn:
+            return conn.execute(statement).rowcount == 1
+
     def _insert_new(self, table: sa.Table, values: dict[str, Any]) -> bool:
         """Atomic insert-or-ignore: True only if this call created the row."""
         statement = self._insert(table).values(**values).on_conflict_do_nothing()
@@ -582,11 +587,7 @@ class StateStore:
             )
         )
 
-        def run() -> bool:
-            with self._write() as conn:
-                return conn.execute(statement).rowcount == 1
-
-        return await asyncio.to_thread(run)
+        return await asyncio.to_thread(self._update, statement)
 
     # - digest claims -
 
@@ -621,11 +622,7 @@ class StateStore:
             .values(status="sent", sent_at=_aware(now, "now"), message_ts=ts)
         )
 
-        def run() -> bool:
-            with self._write() as conn:
-                return conn.execute(statement).rowcount == 1
-
-        return await asyncio.to_thread(run)
+        return await asyncio.to_thread(self._update, statement)
 
     async def mark_digest_unknown(
         self, team_id: str, channel_id: str, local_date: date, now: datetime | None = None
@@ -644,16 +641,7 @@ class StateStore:
             .values(**values)
         )
 
-        def run() -> bool:
-            with self._write() as conn:
-                return conn.execute(statement).rowcount == 1
-
-        return await asyncio.to_thread(run)
-
-    def _update(self, statement: sa.Update | sa.Delete) -> bool:
-        """Run one UPDATE/DELETE in a write transaction: True if it changed exactly a row."""
-        with self._write() as conn:
-            return conn.execute(statement).rowcount == 1
+        return await asyncio.to_thread(self._update, statement)
 
     async def take_over_digest(
         self,

@@ -23,7 +23,6 @@ class TaskTracker:
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.failures = 0
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -55,7 +54,6 @@ class TaskTracker:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self.failures += 1
             logger.exception("task %s failed %s", name, _fmt(ids))
             if on_error is not None:
                 try:

@@ -418,3 +418,21 @@ async def test_a_refused_post_pauses_instead_of_retrying_all_day(
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
     sub = await deps.store.get_subscription(TEAM_ID, "C1")
     assert sub is not None and not sub.enabled and "invalid_blocks" in (sub.paused_reason or "")
+
+
+def test_a_digest_of_thousands_of_new_reports_fits_slack() -> None:
+    from bot.digest import build_digest
+    from bot.render_digest import digest_message
+    from bot.trends import find_trends
+    from tests.helpers import assert_within_limits, make_engine
+
+    reports = {
+        f"2025/{i:05d}": [("Agents & <tools> " * 20, "Agents act with tools."), ("Chips", "chips")]
+        for i in range(1500)
+    }
+    engine = make_engine(reports)
+    digest = build_digest(engine, find_trends(engine.index), date(2026, 11, 23), list(reports))
+    message = digest_message(digest)
+    assert_within_limits(message)
+    assert "1495 more new reports" in str(message["blocks"])
+    assert "<tools>" not in str(message["blocks"])

@@ -38,9 +38,10 @@ async def test_health_is_503_and_commands_say_loading_until_the_index_is_ready(
             assert resp.status == 503
         async with app.session.get(f"{app.url}/livez") as resp:
             assert resp.status == 200
-        answer = await app.command("multimodal")
-        assert answer.status == 200
-        assert "still loading" in answer.json()["text"]
+        for text in ("multimodal", "trends", "agree open source", "reports", "digest preview"):
+            answer = await app.command(text)
+            assert answer.status == 200
+            assert "still loading" in answer.json()["text"], text
         live.gate.set()
         await asyncio.wait_for(live.ready.wait(), timeout=30)
         async with app.session.get(f"{app.url}/healthz") as resp:
