@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.corpus import load_corpus
-from bot.plaintext import markdown_to_plain, sentences
+from bot.reports.loader import load_corpus
+from bot.text.plain import markdown_to_plain, sentences
 
 SEED = 20240601
 #: Size of the synthetic vocabulary and its Zipf exponent.

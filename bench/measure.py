@@ -21,13 +21,13 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from bot.agreement import agree
-from bot.bm25 import K1, B, ReferenceBM25
-from bot.corpus import load_corpus
-from bot.index import SectionIndex
-from bot.search import PreparedQuery, SearchEngine
-from bot.stopwords import ENGLISH
-from bot.trends import find_trends
+from bot.insights.agreement import agree
+from bot.insights.trends import find_trends
+from bot.reports.loader import load_corpus
+from bot.search.bm25 import K1, B, ReferenceBM25
+from bot.search.engine import PreparedQuery, SearchEngine
+from bot.search.index import SectionIndex
+from bot.text.stopwords import ENGLISH
 
 T = TypeVar("T")
 TOP = 10
@@ -208,7 +208,7 @@ def ref_query(
 ) -> tuple[list[tuple[int, float]], int]:
     """The reference answer: get_scores over every section, top k among the matches.
 
-    A match is a section with score > 0: every idf is floored above 0 (bot.bm25), so a
+    A match is a section with score > 0: every idf is floored above 0 (bot.search.bm25), so a
     section scores > 0 exactly when it contains a query term (checked against
     `containing` on every compared query)."""
     scores = ref.get_scores(list(terms))

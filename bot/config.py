@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     @field_validator("digest_time")
     @classmethod
     def _digest_time(cls, value: str) -> str:
-        from bot.schedule import parse_time
+        from bot.digests.schedule import parse_time
 
         parsed = parse_time(value)
         if parsed is None:
@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     @field_validator("digest_tz")
     @classmethod
     def _digest_tz(cls, value: str) -> str:
-        from bot.schedule import parse_timezone
+        from bot.digests.schedule import parse_timezone
 
         if parse_timezone(value) is None:
             raise ValueError(f"{value!r} is not a timezone like Europe/Paris or UTC")

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.digest_runner import DigestRunner, Sleep
-from bot.index_cache import IndexCache
-from bot.live import LiveEngine
+from bot.digests.runner import DigestRunner, Sleep
 from bot.metrics import Metrics
-from bot.slackclient import digest_client, web_client
-from bot.state import StateStore, open_store
-from bot.tasks import TaskTracker
+from bot.search.cache import IndexCache
+from bot.search.live import LiveEngine
+from bot.slack.client import digest_client, web_client
+from bot.slack.tasks import TaskTracker
+from bot.state.connect import open_store
+from bot.state.store import StateStore
 
 Clock = Callable[[], datetime]
 

@@ -24,12 +24,12 @@ class Registered:
 
 def register_handlers(app: AsyncApp, deps: Deps) -> Registered:
     """Register every listener module; each knows its own ids."""
-    from handlers import actions, commands, errors, home, lifecycle, messages
+    from handlers import actions, commands, errors, home, lifecycle, mentions
 
     registered = Registered()
     errors.register(app, deps)
     commands.register(app, deps, registered)
-    messages.register(app, deps, registered)
+    mentions.register(app, deps, registered)
     actions.register(app, deps, registered)
     home.register(app, deps, registered)
     lifecycle.register(app, deps, registered)

@@ -13,12 +13,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot import ids, render, respond
-from bot.blockkit import Message
-from bot.commands import Request
+from bot.ask.answer import answer
+from bot.ask.parse import Request
 from bot.deps import Deps
-from bot.observed import request_ids
-from bot.slackclient import response_client
+from bot.render import replies
+from bot.render.blocks import Message
+from bot.slack import ids
+from bot.slack.client import response_client
+from bot.slack.observed import request_ids
 from handlers import Registered
 from handlers.errors import notify_response_url
 
@@ -47,7 +49,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             channel = (body.get("channel") or {}).get("id")
             user = (body.get("user") or {}).get("id")
             if channel and user:
-                await deps.client.chat_postEphemeral(channel=channel, user=user, **render.expired())
+                reply = replies.expired()
+                await deps.client.chat_postEphemeral(channel=channel, user=user, **reply)
             return
         raise RuntimeError(f"response_url answered {response.status_code}")
 
@@ -68,7 +71,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, offset = parse_value(action.get("value"))
-            message = respond.answer(
+            message = answer(
                 Request("search", query), deps.live.current, offset=offset, shareable=ephemeral
             )
             return {"replace_original": True, **message}
@@ -83,7 +86,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, offset = parse_value(action.get("value"))
-            message = respond.answer(
+            message = answer(
                 Request("search", query), deps.live.current, offset=offset, shared_by=user
             )
             return {"response_type": "in_channel", "replace_original": False, **message}
@@ -96,7 +99,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, _offset = parse_value(action.get("value"))
-            message = respond.answer(Request("agree", query), deps.live.current, deps.live.trends)
+            message = answer(Request("agree", query), deps.live.current, deps.live.trends)
             return {"response_type": "ephemeral", "replace_original": False, **message}
 
         run(body, make, "agree-view")

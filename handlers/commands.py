@@ -6,9 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot import ids, respond
-from bot.commands import parse_command, parse_digest
+from bot.ask.answer import answer
+from bot.ask.parse import parse_command, parse_digest
 from bot.deps import Deps
+from bot.slack import ids
 from handlers import Registered, digest
 
 
@@ -20,7 +21,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         if request.kind == "digest":
             message = await digest.handle(deps, command, parse_digest(request.text))
         else:
-            message = respond.answer(request, deps.live.current, deps.live.trends)
+            message = answer(request, deps.live.current, deps.live.trends)
         await ack(response_type="ephemeral", **message)
 
     registered.commands.append(ids.COMMAND)

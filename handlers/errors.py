@@ -15,10 +15,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot import render
 from bot.deps import Deps
-from bot.observed import FAILED, request_ids
-from bot.slackclient import response_client
+from bot.render import replies
+from bot.slack.client import response_client
+from bot.slack.observed import FAILED, request_ids
 
 logger = logging.getLogger("llmtrend.errors")
 
@@ -37,7 +37,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             exc_info=error,
         )
         if body and body.get("command"):
-            payload = {"response_type": "ephemeral", **render.error()}
+            payload = {"response_type": "ephemeral", **replies.error()}
             return BoltResponse(
                 status=200,
                 body=json.dumps(payload),
@@ -51,10 +51,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
 async def notify_response_url(url: str) -> None:
     """Tell the user through an interaction's response_url that something failed."""
     await response_client(url).send_dict(
-        {"response_type": "ephemeral", "replace_original": False, **render.error()}
+        {"response_type": "ephemeral", "replace_original": False, **replies.error()}
     )
 
 
 async def notify_thread(deps: Deps, channel: str, thread_ts: str | None) -> None:
     """Tell the user in the thread they asked in that something failed."""
-    await deps.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.error())
+    await deps.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **replies.error())

@@ -12,10 +12,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot import ids, render_trends
-from bot.agreement import agree
 from bot.deps import Deps
-from bot.observed import request_ids
+from bot.insights.agreement import agree
+from bot.render.trends import home_agree_view, home_view
+from bot.slack import ids
+from bot.slack.observed import request_ids
 from handlers import Registered
 from handlers.actions import parse_value
 
@@ -34,7 +35,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
                 engine.corpus.reports, key=lambda r: (seen.get(r.id) or EPOCH, r.id), reverse=True
             )
             newest = [(r.id, r.title, seen.get(r.id)) for r in reports[:NEWEST_SHOWN]]
-        return render_trends.home_view(deps.live.trends, engine, newest)
+        return home_view(deps.live.trends, engine, newest)
 
     def publish(user: str, make: Any, body: dict[str, Any], name: str) -> None:
         async def work() -> None:
@@ -59,7 +60,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             if engine is None:
                 return await dashboard()
             query, _ = parse_value(action.get("value"))
-            return render_trends.home_agree_view(agree(engine, query, quotes=8, limit=10))
+            return home_agree_view(agree(engine, query, quotes=8, limit=10))
 
         publish(body["user"]["id"], view, body, "home-agree")
 

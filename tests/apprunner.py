@@ -14,9 +14,9 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.app import create_app, create_web_app
 from bot.config import Settings
 from bot.deps import Deps, build_deps
+from bot.slack.app import create_app, create_web_app
 from tests.slackfake import (
     FakeSlack,
     HttpAnswer,

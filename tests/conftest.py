@@ -12,8 +12,9 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
-from bot.corpus import Corpus, load_corpus
-from bot.search import SearchEngine
+from bot.reports.loader import load_corpus
+from bot.reports.model import Corpus
+from bot.search.engine import SearchEngine
 
 if TYPE_CHECKING:
     from tests.apprunner import RunningApp

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.corpus import Corpus, Report, Section
-from bot.search import SearchEngine
+from bot.reports.model import Corpus, Report, Section
+from bot.search.engine import SearchEngine
 
 
 def make_corpus(reports: dict[str, list[tuple[str, str]]]) -> Corpus:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bot.agreement import agree
-from bot.cli import main
-from bot.search import SearchEngine
+from bot.cli.main import main
+from bot.insights.agreement import agree
+from bot.search.engine import SearchEngine
 from tests.helpers import make_engine
 
 

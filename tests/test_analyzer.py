@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.analyzer import TITLE_WEIGHT, Analyzer, mine_acronyms
-from bot.stopwords import ENGLISH, QUESTION
+from bot.text.analyzer import TITLE_WEIGHT, Analyzer, mine_acronyms
+from bot.text.stopwords import ENGLISH, QUESTION
 from tests.conftest import SEEDS
 
 CORPUS = [

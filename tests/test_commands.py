@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import Request, parse_command, parse_message
+from bot.ask.parse import Request, parse_command, parse_message
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import io
 import subprocess
 import sys
 
-from bot.console import reply_to, run_console
-from bot.search import SearchEngine
-from bot.terminal import message_to_text
+from bot.cli.console import reply_to, run_console
+from bot.cli.terminal import message_to_text
+from bot.search.engine import SearchEngine
 
 
 def test_piped_input_is_answered_and_exits_zero() -> None:
@@ -58,7 +58,7 @@ def test_help_and_odd_lines(seed_engine: SearchEngine) -> None:
 
 
 def test_a_failure_is_said_and_the_console_goes_on(seed_engine: SearchEngine) -> None:
-    from bot.search import SearchAnswer
+    from bot.search.engine import SearchAnswer
 
     class Broken(SearchEngine):
         def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.deps import Deps, build_deps
-from bot.digest import trend_of_the_day
-from bot.render_digest import DIGEST_EVENT_TYPE
-from bot.schedule import next_run, scheduled_at
+from bot.digests.content import trend_of_the_day
+from bot.digests.schedule import next_run, scheduled_at
+from bot.render.digest import DIGEST_EVENT_TYPE
 from tests.apprunner import app_settings
 from tests.slackfake import TEAM_ID, FakeSlack
 
@@ -345,7 +345,7 @@ async def test_first_load_is_not_announced_and_new_reports_are(
 ) -> None:
     import shutil
 
-    from bot.app import load_and_record
+    from bot.slack.app import load_and_record
 
     reports = tmp_path / "reports"
     shutil.copytree(SEEDS, reports)
@@ -380,7 +380,7 @@ def test_dry_run_json_shape(
 ) -> None:
     import json
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("LLMTREND_DATA_DIR", str(tmp_path))
     labels = []
@@ -398,7 +398,7 @@ def test_dry_run_json_shape(
 def test_send_now_without_a_token_is_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("LLMTREND_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
@@ -421,9 +421,9 @@ async def test_a_refused_post_pauses_instead_of_retrying_all_day(
 
 
 def test_a_digest_of_thousands_of_new_reports_fits_slack() -> None:
-    from bot.digest import build_digest
-    from bot.render_digest import digest_message
-    from bot.trends import find_trends
+    from bot.digests.content import build_digest
+    from bot.insights.trends import find_trends
+    from bot.render.digest import digest_message
     from tests.helpers import assert_within_limits, make_engine
 
     reports = {

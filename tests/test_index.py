@@ -7,9 +7,9 @@ import random
 import numpy as np
 import pytest
 
-from bot.bm25 import ReferenceBM25
-from bot.corpus import Section
-from bot.index import SectionIndex
+from bot.reports.model import Section
+from bot.search.bm25 import ReferenceBM25
+from bot.search.index import SectionIndex
 from tests.helpers import make_engine
 
 WORDS = """

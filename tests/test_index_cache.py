@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.index_cache import IndexCache, corpus_key
-from bot.live import LiveEngine
+from bot.search.cache import IndexCache, corpus_key
+from bot.search.live import LiveEngine
 from tests.conftest import SEEDS
 
 

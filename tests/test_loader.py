@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import MAX_FILE_BYTES, load_corpus
+from bot.reports.loader import MAX_FILE_BYTES, load_corpus
 
 REPORT = "# Weekly Report\n\n## 1. Agents\n\nAgents ship.\n\n## 2. Small Models\n\nSmall wins.\n"
 
@@ -28,8 +28,7 @@ def test_recursive_folders_give_path_ids(tmp_path: Path) -> None:
     write(tmp_path, "top.md", REPORT)
     corpus = load_corpus(tmp_path)
     assert [r.id for r in corpus.reports] == ["2025/q1/summary", "2025/week-03", "top"]
-    report = corpus.report("2025/week-03")
-    assert report is not None
+    report = {r.id: r for r in corpus.reports}["2025/week-03"]
     assert report.path == "2025/week-03.md"
     assert report.title == "Weekly Report"
     assert [s.number for s in report.sections] == [1, 2]
@@ -63,8 +62,7 @@ def test_same_stem_keeps_extensions(tmp_path: Path) -> None:
     write(tmp_path, "b.md", REPORT)
     corpus = load_corpus(tmp_path)
     assert [r.id for r in corpus.reports] == ["a.md", "a.txt", "b"]
-    a_txt = corpus.report("a.txt")
-    assert a_txt is not None
+    a_txt = {r.id: r for r in corpus.reports}["a.txt"]
     assert a_txt.title == "Plain Report"
 
 
@@ -98,7 +96,7 @@ def test_non_utf8_file_loads_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     write(tmp_path, "latin.md", "# Café Report\n\n## 1. Überblick\n\nDéjà vu.\n".encode("latin-1"))
-    with caplog.at_level(logging.WARNING, logger="bot.corpus"):
+    with caplog.at_level(logging.WARNING, logger="bot.reports.model"):
         corpus = load_corpus(tmp_path)
     assert [r.id for r in corpus.reports] == ["latin"]
     report = corpus.reports[0]

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.app import EVENTS_PATH, create_app
 from bot.config import Settings
 from bot.deps import build_deps
+from bot.slack.app import EVENTS_PATH, create_app
 from handlers import Registered
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import Report
-from bot.parser import parse_report
+from bot.reports.model import Report
+from bot.reports.outline import parse_report
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "corpus-samples"

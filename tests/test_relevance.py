@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from bot.search import SearchEngine
+from bot.search.engine import SearchEngine
 from tests.helpers import cite
 
 JUDGMENTS: dict[str, dict[str, int]] = {

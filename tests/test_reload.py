@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.live import LiveEngine
-from bot.reload import watch
+from bot.reports.watch import watch
+from bot.search.live import LiveEngine
 from tests.apprunner import RunningApp, app_settings, run_app
 from tests.conftest import SEEDS
 from tests.slackfake import FakeSlack

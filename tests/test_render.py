@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
-from bot import ids, render
-from bot.blockkit import cap, context, fit_value
-from bot.corpus import Corpus, Report, Section, SkippedFile
-from bot.excerpt import Excerpt
-from bot.mrkdwn import cut, escape, excerpt_mrkdwn, markdown_to_mrkdwn
-from bot.search import SearchEngine
+from bot.render import replies
+from bot.render.blocks import cap, context, fit_value
+from bot.render.mrkdwn import cut, escape, excerpt_mrkdwn, markdown_to_mrkdwn
+from bot.render.reports import reports_list
+from bot.render.search import search_results
+from bot.reports.model import Corpus, Report, Section, SkippedFile
+from bot.search.engine import SearchEngine
+from bot.search.excerpt import Excerpt
+from bot.slack import ids
 from tests.helpers import assert_within_limits, make_engine, shown_text
 
 HUGE = ("Multimodal & <b>agents</b> & more. " * 1500)[:50_000]
@@ -28,14 +31,14 @@ def test_search_results_with_a_50000_character_section_stay_within_limits() -> N
     engine = huge_engine()
     answer = engine.search("multimodal " + "<&>" * 300, top=3)
     assert answer.hits
-    message = render.search_results(answer)
+    message = search_results(answer)
     assert_within_limits(message)
     assert "<!channel>" not in json.dumps(message["blocks"])
 
 
 def test_search_result_layout() -> None:
     engine = make_engine({"r1": [("Open source", "Open source models spread. Other text.")]})
-    message = render.search_results(engine.search("open source"))
+    message = search_results(engine.search("open source"))
     assert [b["type"] for b in message["blocks"]] == [
         "section",
         "context",
@@ -57,19 +60,19 @@ def test_search_result_layout() -> None:
 
 def test_more_button_only_when_there_is_more() -> None:
     engine = make_engine({f"r{i}": [("Agents", "agents act")] for i in range(5)})
-    first = render.search_results(engine.search("agents", top=3))
+    first = search_results(engine.search("agents", top=3))
     buttons = [e["action_id"] for e in first["blocks"][-1]["elements"]]
     assert buttons == [ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE]
     more = json.loads(first["blocks"][-1]["elements"][0]["value"])
     assert more == {"q": "agents", "o": 3}
-    last = render.search_results(engine.search("agents", top=3, offset=3))
+    last = search_results(engine.search("agents", top=3, offset=3))
     last_buttons = [e["action_id"] for e in last["blocks"][-1]["elements"]]
     assert last_buttons == [ids.ACTION_SHARE, ids.ACTION_AGREE]
 
 
 def test_shared_results_name_the_sharer_and_have_no_buttons() -> None:
     engine = make_engine({"r1": [("Agents", "agents act")]})
-    message = render.search_results(engine.search("agents"), shared_by="U42")
+    message = search_results(engine.search("agents"), shared_by="U42")
     assert all(b["type"] != "actions" for b in message["blocks"])
     assert "Shared by <@U42>" in json.dumps(message)
 
@@ -85,19 +88,19 @@ def test_reports_list_of_thousands_stays_within_limits() -> None:
         for i in range(3000)
     )
     skipped = tuple(SkippedFile(f"bad{i}.md", "binary file" + "!" * 400) for i in range(500))
-    message = render.reports_list(Corpus("x", reports, skipped))
+    message = reports_list(Corpus("x", reports, skipped))
     assert_within_limits(message)
     assert "3000 reports" in message["text"]
 
 
 def test_every_fixed_message_has_text_and_fits() -> None:
-    for message in (render.help_message(), render.loading(), render.error(), render.expired()):
+    for message in (replies.help_message(), replies.loading(), replies.error(), replies.expired()):
         assert_within_limits(message)
 
 
 def test_no_results_explains_and_suggests() -> None:
     engine = make_engine({"r1": [("Agents", "agents act on tools")]})
-    message = render.search_results(engine.search("agentz & <!here>"))
+    message = search_results(engine.search("agentz & <!here>"))
     assert_within_limits(message)
     assert "<!here>" not in shown_text(message)
 
@@ -135,14 +138,14 @@ def test_cap_keeps_fifty_blocks_and_says_there_was_more() -> None:
 
 
 def test_fixed_messages_have_no_raw_angle_brackets() -> None:
-    for message in (render.help_message(), render.loading(), render.error(), render.expired()):
+    for message in (replies.help_message(), replies.loading(), replies.error(), replies.expired()):
         for block in message["blocks"]:
             text = json.dumps(block)
             assert "<" not in text.replace("<@", "").replace("<http", "")
 
 
 def test_report_text_in_buttons_and_headers_is_escaped() -> None:
-    from bot.blockkit import button, header
+    from bot.render.blocks import button, header
 
     assert button("R&D <!channel>", "a", "v")["text"]["text"] == "R&amp;D &lt;!channel&gt;"
     assert header("A & B")["text"]["text"] == "A &amp; B"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot import ids, render_trends
-from bot.agreement import agree
-from bot.search import SearchEngine
-from bot.terminal import message_to_text
-from bot.trends import find_trends
+from bot.cli.terminal import message_to_text
+from bot.insights.agreement import agree
+from bot.insights.trends import find_trends
+from bot.render.trends import agree_view, home_agree_view, home_view, trends_message
+from bot.search.engine import SearchEngine
+from bot.slack import ids
 from tests.helpers import assert_within_limits, make_engine, shown_text
 
 
@@ -26,7 +27,7 @@ def big_engine() -> SearchEngine:
 
 
 def test_trends_message_on_the_seeds(seed_engine: SearchEngine) -> None:
-    message = render_trends.trends_message(find_trends(seed_engine.index), seed_engine)
+    message = trends_message(find_trends(seed_engine.index), seed_engine)
     assert_within_limits(message)
     text = shown_text(message)
     assert "Trends across 5 reports" in text
@@ -43,14 +44,14 @@ def test_trends_message_on_the_seeds(seed_engine: SearchEngine) -> None:
 
 def test_trends_with_many_reports_use_counts_and_fit(big_engine: SearchEngine) -> None:
     report = find_trends(big_engine.index)
-    message = render_trends.trends_message(report, big_engine)
+    message = trends_message(report, big_engine)
     assert_within_limits(message)
     assert "●" not in shown_text(message)
     assert "1500" in shown_text(message)
 
 
 def test_agree_view_on_the_seeds(seed_engine: SearchEngine) -> None:
-    message = render_trends.agree_view(agree(seed_engine, "open source", quotes=8))
+    message = agree_view(agree(seed_engine, "open source", quotes=8))
     assert_within_limits(message)
     text = shown_text(message)
     assert "*4 of 5 reports* agree on *open source*" in text
@@ -59,7 +60,7 @@ def test_agree_view_on_the_seeds(seed_engine: SearchEngine) -> None:
 
 
 def test_agree_view_with_thousands_of_reports_fits(big_engine: SearchEngine) -> None:
-    message = render_trends.agree_view(agree(big_engine, "open source", quotes=8))
+    message = agree_view(agree(big_engine, "open source", quotes=8))
     assert_within_limits(message)
     text = shown_text(message)
     assert "1500 of 1500 reports" in text
@@ -68,14 +69,14 @@ def test_agree_view_with_thousands_of_reports_fits(big_engine: SearchEngine) -> 
 
 
 def test_agree_view_when_no_report_covers(seed_engine: SearchEngine) -> None:
-    message = render_trends.agree_view(agree(seed_engine, "xqzvbnw"))
+    message = agree_view(agree(seed_engine, "xqzvbnw"))
     assert_within_limits(message)
     assert "No report covers" in shown_text(message)
 
 
 def test_home_view_fits_100_blocks(seed_engine: SearchEngine, big_engine: SearchEngine) -> None:
     for engine in (seed_engine, big_engine):
-        view = render_trends.home_view(
+        view = home_view(
             find_trends(engine.index),
             engine,
             [(r.id, r.title, None) for r in engine.corpus.reports],
@@ -85,12 +86,12 @@ def test_home_view_fits_100_blocks(seed_engine: SearchEngine, big_engine: Search
 
 
 def test_home_agree_view_has_a_way_back(seed_engine: SearchEngine) -> None:
-    view = render_trends.home_agree_view(agree(seed_engine, "multimodal"))
+    view = home_agree_view(agree(seed_engine, "multimodal"))
     first = view["blocks"][0]
     assert first["elements"][0]["action_id"] == ids.ACTION_HOME_BACK
 
 
 def test_terminal_shows_the_grid_without_markup(seed_engine: SearchEngine) -> None:
-    message = render_trends.trends_message(find_trends(seed_engine.index), seed_engine)
+    message = trends_message(find_trends(seed_engine.index), seed_engine)
     text = message_to_text(message)
     assert "```" not in text and "Multimodal capabilities" in text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.state import open_store
+from bot.state.connect import open_store
 from tests.apprunner import SECRET, serve_process
 from tests.slackfake import TEAM_ID, FakeSlack, app_mention_event, event_body, post_signed
 from tests.test_operations import MENTION, serve_env

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.messages import no_results_text
-from bot.search import MAX_QUERY_CHARS, SearchEngine
+from bot.render.strings import no_results_text
+from bot.search.engine import MAX_QUERY_CHARS, SearchEngine
 
 
 def test_empty_query(seed_engine: SearchEngine) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot import ids
-from bot.search import SearchAnswer, SearchEngine
+from bot.search.engine import SearchAnswer, SearchEngine
+from bot.slack import ids
 from tests.apprunner import SECRET, TOKEN, RunningApp
 from tests.helpers import shown_text
 from tests.slackfake import (

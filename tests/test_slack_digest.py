@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.state import open_store
+from bot.state.connect import open_store
 from tests.apprunner import TOKEN, RunningApp, run_cli
 from tests.helpers import assert_within_limits, shown_text
 from tests.slackfake import TEAM_ID, FakeSlack

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot import ids
+from bot.slack import ids
 from tests.apprunner import RunningApp
 from tests.helpers import assert_within_limits, shown_text
 from tests.slackfake import BOT_USER_ID, event_body

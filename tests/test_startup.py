@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 
 from bot.deps import build_deps
-from bot.live import LiveEngine
-from bot.search import SearchEngine
+from bot.search.engine import SearchEngine
+from bot.search.live import LiveEngine
 from tests.apprunner import SECRET, TOKEN, app_settings, run_app, run_cli
 from tests.slackfake import FakeSlack
 

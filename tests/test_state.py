@@ -21,7 +21,9 @@ from typing import TypeVar
 
 import pytest
 
-from bot.state import MIGRATIONS, StateStore, _parse_url, open_store
+from bot.state.connect import open_store, parse_url
+from bot.state.schema import MIGRATIONS
+from bot.state.store import StateStore
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -133,7 +135,7 @@ def test_bad_url_does_not_echo_a_password(tmp_path: Path) -> None:
     ],
 )
 def test_postgresql_urls_use_psycopg3(url: str, tmp_path: Path) -> None:
-    parsed = _parse_url(url, tmp_path)
+    parsed = parse_url(url, tmp_path)
     assert parsed.drivername == "postgresql+psycopg"
     assert (parsed.host, parsed.port, parsed.database) == ("db.example", 5432, "app")
 

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from bot.search import SearchEngine
-from bot.trends import TrendReport, find_trends
+from bot.insights.trends import TrendReport, find_trends
+from bot.search.engine import SearchEngine
 from tests.helpers import make_engine
 
 
@@ -137,7 +137,7 @@ def test_built_corpora_recover_their_topics(n_reports: int, seed: int) -> None:
 
 
 def test_shared_samples_group_without_crashing(samples_dir: object) -> None:
-    from bot.corpus import load_corpus
+    from bot.reports.loader import load_corpus
 
     engine = SearchEngine.build(load_corpus(samples_dir))  # type: ignore[arg-type]
     report = find_trends(engine.index)
@@ -155,7 +155,7 @@ def test_tiny_and_empty_corpora() -> None:
 
 
 def test_trends_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     assert main(["trends", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

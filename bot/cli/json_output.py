@@ -1,0 +1,115 @@
+"""The JSON that `llmtrend … --json` prints: a public interface.
+
+Fields may be added; none is ever renamed or removed. Tests pin the shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.insights.agreement import Agreement
+from bot.insights.trends import Trend, TrendReport
+from bot.reports.model import Corpus
+from bot.search.engine import SearchAnswer
+
+
+def search_json(answer: SearchAnswer) -> dict[str, Any]:
+    """`llmtrend search --json`."""
+    return {
+        "query": answer.query,
+        "corrected": answer.corrected,
+        "hits": [
+            {
+                "report": h.section.report_id,
+                "report_title": h.report_title,
+                "section": h.section.number,
+                "position": h.section.position,
+                "kind": h.section.kind,
+                "title": h.section.title,
+                "score": h.score,
+                "excerpt": h.excerpt.text,
+                "highlights": [list(span) for span in h.excerpt.highlights],
+            }
+            for h in answer.hits
+        ],
+        # additions beyond the first published shape
+        "total": answer.total,
+        "offset": answer.offset,
+        "truncated": answer.truncated,
+        "reason": answer.reason,
+        "corrections": [{"from": a, "to": b} for a, b in answer.corrections],
+        "suggestions": list(answer.suggestions),
+    }
+
+
+def reports_json(corpus: Corpus) -> dict[str, Any]:
+    """`llmtrend reports --json`."""
+    return {
+        "reports": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "sections": [
+                    {"number": s.number, "position": s.position, "kind": s.kind, "title": s.title}
+                    for s in r.sections
+                ],
+                "path": r.path,
+            }
+            for r in corpus.reports
+        ],
+        "skipped": [{"file": s.file, "reason": s.reason} for s in corpus.skipped],
+        "warnings": [{"file": w.file, "reason": w.reason} for w in corpus.warnings],
+    }
+
+
+def _trend(trend: Trend) -> dict[str, Any]:
+    return {
+        "label": trend.label,
+        "reports": list(trend.reports),
+        "sections": [
+            {"report": s.report_id, "section": s.number, "title": s.title, "position": s.position}
+            for s in trend.sections
+        ],
+        "terms": list(trend.terms),
+        "summary": [
+            {"report": x.report, "section": x.section, "sentence": x.sentence}
+            for x in trend.summary
+        ],
+        "cohesion": trend.cohesion,
+    }
+
+
+def trends_json(report: TrendReport) -> dict[str, Any]:
+    """`llmtrend trends --json`."""
+    return {
+        "trends": [_trend(t) for t in report.trends],
+        "unique": [_trend(t) for t in report.unique],
+        "total_reports": report.total_reports,
+        "unique_total": report.unique_total,
+    }
+
+
+def agree_json(view: Agreement) -> dict[str, Any]:
+    """`llmtrend agree --json`: one entry per loaded report, covering ones first."""
+    return {
+        "topic": view.topic,
+        "corrected": view.query.corrected,
+        "agreeing": view.agreeing,
+        "total": view.total,
+        "reports": [
+            {
+                "report": c.report,
+                "report_title": c.report_title,
+                "covers": c.covers,
+                "section": c.section.number if c.covers and c.section else None,
+                "title": c.section.title if c.covers and c.section else None,
+                "score": c.score if c.covers else None,
+                "quote": c.quote if c.covers else None,
+                "best_score": c.score,
+            }
+            for c in view.reports
+        ],
+        "shared": [{"text": p.text, "reports": list(p.reports)} for p in view.shared],
+        "reason": view.reason,
+        "truncated": view.query.truncated,
+    }

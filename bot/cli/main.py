@@ -1,0 +1,266 @@
+"""`llmtrend SUBCOMMAND …`: the command line. Exit 0 when it ran, 2 for bad usage/settings.
+
+Options and query words may come in any order after the subcommand
+(`llmtrend search --json open source --top 3`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, NoReturn
+
+from bot import __version__
+from bot.cli.json_output import reports_json, search_json
+from bot.cli.text_output import ansi_mark, plain_mark, reports_text, search_text
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure_logging
+from bot.reports.loader import load_corpus
+from bot.search.engine import SearchEngine
+
+logger = logging.getLogger("llmtrend")
+
+
+class UsageError(Exception):
+    """Bad usage: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line instead of exiting itself."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reports-dir", metavar="DIR", help="folder of report files")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _search_parser() -> _Parser:
+    p = _Parser(prog="llmtrend search", description="Search the reports.")
+    p.add_argument("query", nargs="*", help="query words")
+    p.add_argument("--top", type=int, default=5, metavar="K", help="how many hits (default 5)")
+    _common(p)
+    return p
+
+
+def _chat_parser() -> _Parser:
+    p = _Parser(prog="llmtrend chat", description="A local console: try the bot without Slack.")
+    _common(p)
+    return p
+
+
+def _serve_parser() -> _Parser:
+    p = _Parser(prog="llmtrend serve", description="Serve Slack over HTTP (Events API).")
+    p.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
+    p.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
+    _common(p)
+    return p
+
+
+def _socket_parser() -> _Parser:
+    p = _Parser(prog="llmtrend socket", description="Connect to Slack in Socket Mode.")
+    p.add_argument("--port", type=int, default=None, help="health port (default: $PORT)")
+    _common(p)
+    return p
+
+
+def _trends_parser() -> _Parser:
+    p = _Parser(prog="llmtrend trends", description="The topics that recur across reports.")
+    _common(p)
+    return p
+
+
+def _agree_parser() -> _Parser:
+    p = _Parser(prog="llmtrend agree", description="Which reports cover a topic.")
+    p.add_argument("topic", nargs="*", help="topic words")
+    _common(p)
+    return p
+
+
+def _digest_parser() -> _Parser:
+    p = _Parser(prog="llmtrend digest", description="Preview or post a daily digest.")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dry-run", action="store_true", help="print the digest, post nothing")
+    what.add_argument("--send-now", metavar="CHANNEL", help="post one now (counts as today's)")
+    p.add_argument("--date", type=_iso_date, help="the digest of this day (YYYY-MM-DD)")
+    p.add_argument("--channel", help="as this channel would get it (since its last digest)")
+    _common(p)
+    return p
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _reports_parser() -> _Parser:
+    p = _Parser(prog="llmtrend reports", description="List the loaded reports.")
+    _common(p)
+    return p
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(reports_dir=args.reports_dir)
+
+
+def _engine(args: argparse.Namespace) -> SearchEngine:
+    """Settings, logging, then the reports loaded and indexed."""
+    settings = _settings(args)
+    configure_logging(settings.log_level, settings.log_format)
+    started = time.perf_counter()
+    engine = SearchEngine.build(load_corpus(settings.reports_dir))
+    logger.debug("loaded and indexed in %.3f s", time.perf_counter() - started)
+    return engine
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise UsageError("llmtrend search: --top must be at least 1")
+    answer = _engine(args).search(" ".join(args.query), top=args.top)
+    mark = ansi_mark if sys.stdout.isatty() else plain_mark
+    _emit(args, search_json(answer), search_text(answer, mark))
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    configure_logging(settings.log_level, settings.log_format)
+    corpus = load_corpus(settings.reports_dir)
+    _emit(args, reports_json(corpus), reports_text(corpus))
+    return 0
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from bot.cli.json_output import trends_json
+    from bot.cli.text_output import trends_text
+    from bot.insights.trends import find_trends
+
+    engine = _engine(args)
+    report = find_trends(engine.index)
+    _emit(args, trends_json(report), trends_text(report))
+    return 0
+
+
+def cmd_agree(args: argparse.Namespace) -> int:
+    from bot.cli.json_output import agree_json
+    from bot.cli.text_output import agree_text
+    from bot.insights.agreement import agree
+
+    view = agree(_engine(args), " ".join(args.topic))
+    _emit(args, agree_json(view), agree_text(view))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.cli import digest as digest_cli
+
+    settings = _settings(args)
+    configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    return digest_cli.run(args, settings)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.cli.console import main_console
+    from bot.search.live import LiveEngine
+
+    settings = _settings(args)
+    # the console is a conversation: only warnings (skipped files) interrupt it by default
+    quiet = "WARNING" if settings.log_level == "INFO" else settings.log_level
+    configure_logging(quiet, settings.log_format)
+    live = LiveEngine(settings.reports_dir)
+    engine = live.load_now()
+    return main_console(engine, live.trends)
+
+
+def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
+    import asyncio
+
+    from bot.deps import build_deps
+    from bot.slack.app import StartupError, require_slack_settings, serve_http, serve_socket
+
+    settings = load_settings(reports_dir=args.reports_dir, port=args.port)
+    try:
+        require_slack_settings(settings, mode="socket" if socket_mode else "http")
+    except StartupError as exc:
+        raise SettingsError(str(exc)) from None
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        deps = build_deps(settings)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    try:
+        if socket_mode:
+            asyncio.run(serve_socket(settings, deps, settings.port))
+        else:
+            asyncio.run(serve_http(settings, deps, args.host, settings.port))
+    except StartupError as exc:
+        raise SettingsError(str(exc)) from None
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _run_server(args, socket_mode=False)
+
+
+def cmd_socket(args: argparse.Namespace) -> int:
+    return _run_server(args, socket_mode=True)
+
+
+Command = tuple[Callable[[], _Parser], Callable[[argparse.Namespace], int], str]
+
+COMMANDS: dict[str, Command] = {
+    "search": (_search_parser, cmd_search, "search the reports: llmtrend search multimodal"),
+    "reports": (_reports_parser, cmd_reports, "list the loaded reports and skipped files"),
+    "trends": (_trends_parser, cmd_trends, "the topics that recur across reports"),
+    "agree": (_agree_parser, cmd_agree, "which reports cover a topic: llmtrend agree open source"),
+    "digest": (_digest_parser, cmd_digest, "preview (--dry-run) or post (--send-now) a digest"),
+    "chat": (_chat_parser, cmd_chat, "a local console: try the bot with no Slack account"),
+    "serve": (_serve_parser, cmd_serve, "serve Slack over HTTP (POST /slack/events)"),
+    "socket": (_socket_parser, cmd_socket, "connect to Slack in Socket Mode"),
+}
+
+
+def usage() -> str:
+    """The top-level help."""
+    lines = [f"llmtrend {__version__} — ask a folder of trend reports questions", "", "Commands:"]
+    lines += [f"  {name:<9} {help_}" for name, (_p, _f, help_) in COMMANDS.items()]
+    lines += ["", "Every command takes --reports-dir DIR and --json. llmtrend COMMAND --help"]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `llmtrend` script and `python -m bot`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if not args or args[0] in ("-h", "--help", "help"):
+            print(usage())
+            return 0
+        if args[0] == "--version":
+            print(__version__)
+            return 0
+        entry = COMMANDS.get(args[0])
+        if entry is None:
+            raise UsageError(f"llmtrend: unknown command {args[0]!r} (try: llmtrend --help)")
+        make_parser, run, _help = entry
+        return run(make_parser().parse_intermixed_args(args[1:]))
+    except (UsageError, SettingsError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,110 @@
+"""Readable terminal text for core answers (the CLI's default output)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.insights.agreement import Agreement
+from bot.insights.trends import TrendReport
+from bot.render.strings import no_results_text
+from bot.reports.model import Corpus
+from bot.search.engine import SearchAnswer
+from bot.search.excerpt import Excerpt
+
+Marker = Callable[[str], str]
+
+
+def plain_mark(word: str) -> str:
+    """Matched words in plain output: *word*."""
+    return f"*{word}*"
+
+
+def ansi_mark(word: str) -> str:
+    """Matched words on a terminal: bold."""
+    return f"\x1b[1m{word}\x1b[0m"
+
+
+def marked(excerpt: Excerpt, mark: Marker) -> str:
+    """The excerpt with its matched words marked."""
+    out: list[str] = []
+    pos = 0
+    for start, end in excerpt.highlights:
+        out.append(excerpt.text[pos:start])
+        out.append(mark(excerpt.text[start:end]))
+        pos = end
+    out.append(excerpt.text[pos:])
+    return "".join(out)
+
+
+def search_text(answer: SearchAnswer, mark: Marker = plain_mark) -> str:
+    """A search answer as terminal text."""
+    lines: list[str] = []
+    if answer.truncated:
+        lines.append(f"(Your query was cut to its first {len(answer.query)} characters.)")
+    if answer.corrected:
+        lines.append(f'Showing results for "{answer.corrected}" (you typed "{answer.query}").')
+    if not answer.hits:
+        lines.append(no_results_text(answer))
+        return "\n".join(lines)
+    first = answer.offset + 1
+    last = answer.offset + len(answer.hits)
+    lines.append(f'Results {first}–{last} of {answer.total} for "{answer.effective_query}":')
+    for i, hit in enumerate(answer.hits, start=first):
+        s = hit.section
+        title = hit.report_title or s.report_id
+        lines.append("")
+        lines.append(f"{i}. {title} [{s.report_id}]")
+        lines.append(f"   §{s.number} {s.title}  (score {hit.score:.2f})")
+        lines.append(f"   {marked(hit.excerpt, mark)}")
+    return "\n".join(lines)
+
+
+def reports_text(corpus: Corpus) -> str:
+    """The loaded reports with their section counts, then skipped files and why."""
+    lines = [f"{len(corpus.reports)} reports, {len(corpus.sections)} sections in {corpus.root}"]
+    for r in corpus.reports:
+        lines.append(f"  {r.id}: {r.title or '(untitled)'} ({len(r.sections)} sections)")
+    if corpus.skipped:
+        lines.append(f"Skipped {len(corpus.skipped)} file(s):")
+        lines.extend(f"  {s.file}: {s.reason}" for s in corpus.skipped)
+    return "\n".join(lines)
+
+
+def trends_text(report: TrendReport) -> str:
+    """Trends with their reports (k/N), sections and summary; then single-report topics."""
+    n = report.total_reports
+    lines = [f"{len(report.trends)} trends across {n} reports"]
+    for i, t in enumerate(report.trends, start=1):
+        lines.append("")
+        lines.append(f"{i}. {t.label} ({len(t.reports)}/{n} reports)")
+        lines.append("   " + "; ".join(f"{s.report_id} §{s.number} {s.title}" for s in t.sections))
+        for x in t.summary:
+            lines.append(f"   - {x.sentence} ({x.report} §{x.section})")
+    if report.unique:
+        lines.append("")
+        lines.append(f"Only in one report ({report.unique_total}):")
+        lines.extend(f"  {u.label} ({u.reports[0]} §{u.sections[0].number})" for u in report.unique)
+    return "\n".join(lines)
+
+
+def agree_text(view: Agreement) -> str:
+    """Which reports cover the topic (with the passage), and which are silent."""
+    topic = view.query.effective
+    lines: list[str] = []
+    if view.query.corrected:
+        lines.append(f'Showing results for "{topic}" (you typed "{view.topic}").')
+    if view.reason not in ("ok", "no_match"):
+        lines.append(no_results_text(SearchAnswer(query=view.topic, reason=view.reason)))
+        return "\n".join(lines)
+    lines.append(f'{view.agreeing} of {view.total} reports agree on "{topic}"')
+    for c in view.covering:
+        assert c.section is not None
+        lines.append(f"  ✓ {c.report} §{c.section.number} {c.section.title}")
+        if c.quote:
+            lines.append(f"      {c.quote}")
+    if view.shared:
+        lines.append("Shared points:")
+        lines.extend(f'  "{p.text}" ({", ".join(p.reports)})' for p in view.shared)
+    if view.silent:
+        lines.append("Silent: " + ", ".join(c.report for c in view.silent))
+    return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""Short replies that are not answers: usage, still loading, something failed, expired."""
+
+from __future__ import annotations
+
+from bot.render import strings
+from bot.render.blocks import Message, header, message, section
+from bot.render.mrkdwn import escape
+
+
+def help_message() -> Message:
+    """Usage with examples (for `/llmtrend help` or no text)."""
+    examples = "\n".join(f"• `/llmtrend {escape(q)}`" for q in strings.EXAMPLE_QUERIES)
+    blocks = [
+        header(strings.HELP_TITLE),
+        section(strings.HELP_USAGE),
+        section(f"*Examples*\n{examples}"),
+    ]
+    return message(strings.HELP_FALLBACK, blocks)
+
+
+def loading() -> Message:
+    """Asked before the index is ready."""
+    return message(strings.LOADING, [section(f":hourglass_flowing_sand: {strings.LOADING}")])
+
+
+def error() -> Message:
+    """Something failed: say so, without internals (the traceback is in the log)."""
+    return message(strings.ERROR, [section(f":warning: {strings.ERROR}")])
+
+
+def expired() -> Message:
+    """A button pressed after Slack's response_url stopped accepting answers."""
+    return message(strings.EXPIRED, [section(strings.EXPIRED)])

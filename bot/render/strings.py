@@ -1,0 +1,78 @@
+"""User-facing strings, in one place so they can be read and reviewed together.
+
+Plain text: each surface escapes and formats them (Slack's renderer escapes &, <, >).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.search.engine import SearchAnswer
+
+EXAMPLE_QUERIES = ("multimodal", "open source", "what do the reports say about RLHF?")
+
+
+def no_results_text(answer: SearchAnswer) -> str:
+    """Why a search found nothing, and what to try instead. Never empty."""
+    examples = ", ".join(f'"{e}"' for e in (answer.suggestions or EXAMPLE_QUERIES))
+    if answer.reason == "empty":
+        return f"Type something to search for, for example {examples}."
+    if answer.reason == "no_words":
+        return f"That query has no words to search for. Try {examples}."
+    if answer.reason == "stopwords":
+        return (
+            f'"{answer.query}" is made only of very common words, which every report uses. '
+            f"Add a topic, for example {examples}."
+        )
+    if answer.reason == "no_reports":
+        return "There are no reports to search yet: the reports folder is empty."
+    searched = answer.effective_query
+    if answer.suggestions:
+        return f'No sections match "{searched}". Close words in the reports: {examples}.'
+    return f'No sections match "{searched}". Try a broader topic, such as {examples}.'
+
+
+# --- digests ------------------------------------------------------------------------------
+
+DIGEST_HOW_TO = (
+    "Daily digests are set up with the slash command, in the channel that should get "
+    "them: `/llmtrend digest on` (or `/llmtrend digest on 08:30 Europe/Paris`)."
+)
+DIGEST_NONE = (
+    "This channel has no daily digest. Start one with `/llmtrend digest on` "
+    "(or `/llmtrend digest on 08:30 Europe/Paris`)."
+)
+DIGEST_NEVER_ON = "This channel had no daily digest; it will not get one."
+DIGEST_OFF = "Daily digest off for this channel. `/llmtrend digest on` restarts it."
+DIGEST_INVITE_HINT = "I can't post in this channel yet: invite me with `/invite @llmtrend`."
+LOADING = "I'm still loading the reports. Try again in a few seconds."
+
+
+def digest_on_text(at: str, tz: str, first: datetime, weekdays_only: bool) -> str:
+    """The confirmation of `/llmtrend digest on`, with when the first digest comes."""
+    every = "weekday" if weekdays_only else "day"
+    return (
+        f"Daily digest on: every {every} at {at} ({tz}) in this channel. "
+        f"The first one comes {first:%A %d %B at %H:%M}."
+    )
+
+
+# --- replies that are not answers -----------------------------------------------------------
+
+HELP_TITLE = "llmtrend: ask the trend reports"
+HELP_FALLBACK = "llmtrend: search the trend reports with /llmtrend <query>"
+#: mrkdwn, already escaped (`&lt;` shows as "<").
+HELP_USAGE = (
+    "*Search* the reports: `/llmtrend &lt;words or a question&gt;` — the best matching "
+    "sections, each cited (report, §number, title).\n"
+    "*List* the loaded reports: `/llmtrend reports`\n"
+    "*Mention* me in a channel (`@llmtrend what do the reports say about open source?`) "
+    "and I answer in the thread, or send me a direct message."
+)
+ERROR = "Sorry, something went wrong while answering. It has been logged."
+EXPIRED = (
+    "That button has expired (Slack allows answers for 30 minutes, 5 times). "
+    "Run `/llmtrend` again for fresh results."
+)

@@ -1,0 +1,242 @@
+"""Block Kit for trends, the agree view and the App Home dashboard (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.insights.agreement import Agreement, Coverage
+from bot.insights.trends import Trend, TrendReport
+from bot.render.blocks import (
+    MAX_HOME_BLOCKS,
+    Block,
+    Message,
+    actions,
+    button,
+    cap,
+    context,
+    divider,
+    header,
+    message,
+    section,
+)
+from bot.render.mrkdwn import escape, plain
+from bot.render.strings import no_results_text
+from bot.search.engine import SearchAnswer, SearchEngine
+from bot.slack import ids
+
+#: A grid has a column per report up to this many reports; past it, counts.
+GRID_MAX_REPORTS = 8
+TRENDS_SHOWN = 10
+UNIQUE_SHOWN = 8
+LABEL_WIDTH = 30
+
+
+def short_ids(report_ids: Sequence[str]) -> dict[str, str]:
+    """Column names for reports: the id's first part when that is unique ("000"), else 1, 2…"""
+    heads = [rid.replace("/", "_").split("_")[0][:4] for rid in report_ids]
+    if len(set(heads)) == len(heads) and all(heads):
+        return dict(zip(report_ids, heads, strict=True))
+    return {rid: str(i) for i, rid in enumerate(report_ids, start=1)}
+
+
+def _fit(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def grid(report: TrendReport, engine: SearchEngine, trends: Sequence[Trend]) -> list[Block]:
+    """Trend × report: a ● where a report carries the trend; counts when there are many."""
+    report_ids = [r.id for r in engine.corpus.reports]
+    if not trends:
+        return []
+    if len(report_ids) > GRID_MAX_REPORTS:
+        n = report.total_reports
+        rows = [
+            f"{_fit(t.label, LABEL_WIDTH):<{LABEL_WIDTH}}  {len(t.reports):>5} / {n}"
+            for t in trends
+        ]
+        return [section("```\n" + escape("\n".join(rows)) + "\n```")]
+    names = short_ids(report_ids)
+    width = max(3, *(len(n) for n in names.values()))
+    head = " " * LABEL_WIDTH + "  " + " ".join(f"{names[r]:>{width}}" for r in report_ids)
+    rows = [head]
+    for t in trends:
+        marks = " ".join(f"{'●' if r in t.reports else '·':>{width}}" for r in report_ids)
+        rows.append(f"{_fit(t.label, LABEL_WIDTH):<{LABEL_WIDTH}}  {marks}")
+    legend = " · ".join(
+        f"`{escape(names[r.id])}` {plain(r.title or r.id, 60)}" for r in engine.corpus.reports
+    )
+    return [section("```\n" + escape("\n".join(rows)) + "\n```"), context(legend)]
+
+
+def _summary_line(trend: Trend, names: dict[str, str]) -> str:
+    if not trend.summary:
+        return ""
+    first = trend.summary[0]
+    where = plain(names.get(first.report, first.report), 60)
+    return f"\n>{plain(first.sentence, 400)} _({where} §{first.section})_"
+
+
+def trend_block(
+    trend: Trend, rank: int, total: int, action_id: str, names: dict[str, str]
+) -> Block:
+    """One trend: label, k of N, its most central sentence, and a button to its agree view."""
+    block = section(
+        f"*{rank}. {plain(trend.label, 150)}* · {len(trend.reports)} of {total} reports"
+        f"{_summary_line(trend, names)}"
+    )
+    block["accessory"] = button("Which agree?", action_id, {"q": trend.label})
+    return block
+
+
+def trends_message(report: TrendReport, engine: SearchEngine) -> Message:
+    """The top trends as a grid, each with its summary and agree button; then the unique."""
+    total = report.total_reports
+    shown = report.trends[:TRENDS_SHOWN]
+    names = short_ids([r.id for r in engine.corpus.reports])
+    blocks: list[Block] = [header(f"Trends across {total} reports")]
+    if not shown:
+        blocks.append(section("No topic recurs across reports yet: every report stands alone."))
+    blocks.extend(grid(report, engine, shown))
+    for rank, trend in enumerate(shown, start=1):
+        blocks.append(
+            trend_block(trend, rank, total, f"{ids.ACTION_TREND_AGREE_PREFIX}{rank - 1}", names)
+        )
+    if len(report.trends) > len(shown):
+        blocks.append(context(f"…and {len(report.trends) - len(shown)} smaller trends"))
+    if report.unique:
+        lines = [
+            f"• *{plain(u.label, 120)}* — {plain(names.get(u.reports[0], u.reports[0]), 80)}"
+            f" §{u.sections[0].number}"
+            for u in report.unique[:UNIQUE_SHOWN]
+        ]
+        more = report.unique_total - min(len(report.unique), UNIQUE_SHOWN)
+        tail = f"\n_…and {more} more_" if more > 0 else ""
+        blocks.append(divider())
+        blocks.append(section("*Only in one report*\n" + "\n".join(lines) + tail))
+    fallback = f"Trends across {total} reports: " + "; ".join(
+        f"{t.label} ({len(t.reports)}/{total})" for t in shown
+    )
+    return message(fallback, blocks)
+
+
+def trends_pending() -> Message:
+    """Asked for trends while they are still being computed (large corpora, after a reload)."""
+    text = "The trends are still being computed for the latest reports. Try again in a minute."
+    return message(text, [section(f":hourglass_flowing_sand: {text}")])
+
+
+def _stance(c: Coverage) -> str:
+    title = plain(c.report_title or c.report, 150)
+    where = f"§{c.section.number} {plain(c.section.title, 150)}" if c.section else ""
+    quote = f"\n>{plain(c.quote, 400)}" if c.quote else ""
+    return f":white_check_mark: *{title}* — {where}{quote}"
+
+
+def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
+    """The agree view's blocks (shared by messages and the Home tab)."""
+    topic = plain(view.query.effective, 200)
+    names = short_ids([c.report for c in sorted(view.reports, key=lambda c: c.report)])
+    blocks: list[Block] = []
+    if view.query.corrected:
+        blocks.append(
+            context(f"Showing results for *{topic}* (you typed {plain(view.topic, 200)})")
+        )
+    if view.reason != "ok" or view.agreeing == 0:
+        if view.reason in ("ok", "no_match"):
+            text = f"No report covers *{topic}*."
+        else:
+            text = escape(no_results_text(SearchAnswer(query=view.topic, reason=view.reason)))
+        blocks.append(section(text))
+        return blocks
+    blocks.append(section(f"*{view.agreeing} of {view.total} reports* agree on *{topic}*"))
+    covering = view.covering
+    for c in covering[:shown]:
+        blocks.append(section(_stance(c)))
+    if view.agreeing > shown:
+        blocks.append(context(f"…and {view.agreeing - shown} more reports cover it"))
+    if view.shared:
+        points = "\n".join(
+            f"• “{plain(p.text, 200)}” — {len(p.reports)} reports"
+            f" ({', '.join(plain(names.get(r, r), 40) for r in p.reports[:5])}"
+            f"{', …' if len(p.reports) > 5 else ''})"
+            for p in view.shared
+        )
+        blocks.append(section(f"*What they share*\n{points}"))
+    silent = view.silent
+    if silent:
+        quiet = ", ".join(plain(c.report_title or c.report, 80) for c in silent[:10])
+        rest = view.silent_count - min(len(silent), 10)
+        more = f" and {rest} more" if rest > 0 else ""
+        blocks.append(context(f"Silent on {topic}: {quiet}{more}"))
+    return blocks
+
+
+def agree_view(view: Agreement) -> Message:
+    """The agree view as a message."""
+    blocks = agree_blocks(view)
+    topic = view.query.effective
+    fallback = (
+        f"{view.agreeing} of {view.total} reports agree on {topic}"
+        if view.reason == "ok"
+        else f"No report covers {topic}"
+    )
+    return message(fallback, [header("Which reports agree?"), *blocks])
+
+
+def home_view(
+    report: TrendReport | None,
+    engine: SearchEngine | None,
+    newest: Sequence[tuple[str, str | None, datetime | None]],
+) -> dict[str, object]:
+    """The App Home dashboard: trend grid, newest reports, how to use the commands."""
+    blocks: list[Block] = [header("llmtrend: what the reports say")]
+    if engine is None:
+        blocks.append(section(":hourglass_flowing_sand: Loading the reports…"))
+    elif report is None:
+        blocks.append(section(":hourglass_flowing_sand: The trends are being computed…"))
+    else:
+        shown = report.trends[:TRENDS_SHOWN]
+        blocks.append(
+            section(
+                f"*{len(engine.corpus.reports)} reports* · {len(engine.index)} sections · "
+                f"{len(report.trends)} trends"
+            )
+        )
+        blocks.extend(grid(report, engine, shown))
+        for rank, trend in enumerate(shown, start=1):
+            block = section(
+                f"*{rank}. {plain(trend.label, 150)}* · {len(trend.reports)} of "
+                f"{report.total_reports} reports"
+            )
+            block["accessory"] = button(
+                "Which agree?", f"{ids.ACTION_HOME_TREND_PREFIX}{rank - 1}", {"q": trend.label}
+            )
+            blocks.append(block)
+    if newest:
+        lines = [
+            f"• *{plain(title or rid, 150)}* `{plain(rid, 100)}`"
+            + (f" — first seen {seen:%Y-%m-%d}" if seen else "")
+            for rid, title, seen in newest[:5]
+        ]
+        blocks += [divider(), section("*Newest reports*\n" + "\n".join(lines))]
+    blocks += [
+        divider(),
+        section(
+            "*Ask me*\n• `/llmtrend multimodal` — the best sections, cited\n"
+            "• `/llmtrend agree open source` — which reports agree, which are silent\n"
+            "• `/llmtrend trends` — the topics that recur across reports\n"
+            "• `@llmtrend what do the reports say about RLHF?` in a channel, or a DM here"
+        ),
+    ]
+    return {"type": "home", "blocks": cap(blocks, MAX_HOME_BLOCKS)}
+
+
+def home_agree_view(view: Agreement) -> dict[str, object]:
+    """A trend's agree view drawn in the Home tab, with a way back."""
+    blocks: list[Block] = [
+        actions(button("← Back to the dashboard", ids.ACTION_HOME_BACK, "back")),
+        header("Which reports agree?"),
+        *agree_blocks(view),
+    ]
+    return {"type": "home", "blocks": cap(blocks, MAX_HOME_BLOCKS)}

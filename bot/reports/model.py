@@ -1,0 +1,58 @@
+"""Reports and their sections, and the loader that reads a reports folder.
+
+Parsing is pure (`bot.reports.outline.parse_report`); only `load_corpus` touches files, so a
+broken file can be skipped with a reason while every other report still loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SectionKind = Literal["section", "intro", "conclusion"]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of a report: the unit that is indexed and cited."""
+
+    report_id: str
+    number: int
+    kind: SectionKind
+    title: str
+    text: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report file, parsed."""
+
+    id: str
+    title: str | None
+    path: str
+    sections: tuple[Section, ...]
+    content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file that was not loaded, and why (shown by `llmtrend reports`)."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything loaded from one reports folder, in report-id order."""
+
+    root: str
+    reports: tuple[Report, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    warnings: tuple[SkippedFile, ...] = field(default=())
+
+    @property
+    def sections(self) -> list[Section]:
+        """All sections, ordered by report id then position (the search tie-break)."""
+        return [s for r in self.reports for s in r.sections]

@@ -1,0 +1,198 @@
+"""Answering a search: query cleanup, typo correction, BM25 top-k, and excerpts.
+
+This is the pure core every surface calls (CLI, console, Slack): it takes a corpus and a
+query string and returns a `SearchAnswer`; nothing here knows about Slack or files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.reports.model import Corpus, Report, Section
+from bot.search.excerpt import Excerpt, make_excerpt
+from bot.search.index import SectionIndex
+from bot.text.analyzer import Analyzer
+from bot.text.spelling import Speller
+from bot.text.stopwords import ENGLISH, QUESTION
+
+#: Longer queries are cut to this many characters (and the answer says so).
+MAX_QUERY_CHARS = 500
+
+Reason = Literal["ok", "empty", "no_words", "stopwords", "no_match", "no_reports"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """A query ready for the index: cleaned, cut to length, typo-corrected, analysed."""
+
+    text: str
+    truncated: bool = False
+    corrected: str | None = None
+    corrections: tuple[tuple[str, str], ...] = ()
+    terms: tuple[str, ...] = ()
+    reason: Reason = "ok"
+
+    @property
+    def effective(self) -> str:
+        """The query the terms come from: the corrected one where a correction was made."""
+        return self.corrected or self.text
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One matching section, cited and excerpted."""
+
+    section: Section
+    report_title: str | None
+    score: float
+    excerpt: Excerpt
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    """What a search found, and enough context to explain an empty answer."""
+
+    query: str
+    hits: tuple[SearchHit, ...] = ()
+    corrected: str | None = None
+    corrections: tuple[tuple[str, str], ...] = ()
+    terms: tuple[str, ...] = ()
+    total: int = 0
+    offset: int = 0
+    truncated: bool = False
+    reason: Reason = "ok"
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def effective_query(self) -> str:
+        """The query the hits answer: the corrected one where a correction was made."""
+        return self.corrected or self.query
+
+
+@dataclass(slots=True)
+class SearchEngine:
+    """A corpus, its index and its vocabulary: built once per corpus load."""
+
+    corpus: Corpus
+    index: SectionIndex
+    speller: Speller
+    examples: tuple[str, ...] = ()
+    _reports: dict[str, Report] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> SearchEngine:
+        """Index a loaded corpus (the slow part: run it at load time, not per request)."""
+        sections = corpus.sections
+        index = SectionIndex.build(sections)
+        titles: Counter[str] = Counter()
+        for s in sections:
+            titles.update({w for w in index.analyzer.surface_words(s.title) if len(w) > 3})
+        # example queries: the words section titles share most (what the corpus is about)
+        examples = tuple(w for w, _ in sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        engine = cls(corpus, index, Speller(index.analyzer.word_counts), examples)
+        engine._reports = {r.id: r for r in corpus.reports}
+        return engine
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self.index.analyzer
+
+    def report_title(self, report_id: str) -> str | None:
+        """The title of a loaded report (None when it has none)."""
+        report = self._reports.get(report_id)
+        return report.title if report else None
+
+    def correct(self, query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The query with unknown words replaced by their nearest corpus word."""
+        corrections: list[tuple[str, str]] = []
+        out: list[str] = []
+        pos = 0
+        for word in self.analyzer.spans(query, stop=ENGLISH | QUESTION):
+            if any(self.index.has_term(t) for t in word.terms):
+                continue
+            fixed = self.speller.correct(query[word.start : word.end])
+            if fixed is None:
+                continue
+            out.append(query[pos : word.start] + fixed)
+            pos = word.end
+            corrections.append((query[word.start : word.end], fixed))
+        out.append(query[pos:])
+        return "".join(out), tuple(corrections)
+
+    def prepare(self, query: str) -> PreparedQuery:
+        """Clean, cut and correct a query into terms; `reason` says why there are none."""
+        text = " ".join(query.split())
+        truncated = len(text) > MAX_QUERY_CHARS
+        text = text[:MAX_QUERY_CHARS]
+        prepared = PreparedQuery(text=text, truncated=truncated)
+        if not text:
+            return replace(prepared, reason="empty")
+        if not any(ch.isalnum() for ch in text):
+            return replace(prepared, reason="no_words")
+        if not self.corpus.reports:
+            return replace(prepared, reason="no_reports")
+        terms = self.analyzer.query_terms(text)
+        if not terms:
+            return replace(prepared, reason="stopwords")
+        if not all(self.index.has_term(t) for t in terms):
+            fixed, corrections = self.correct(text)
+            if corrections:
+                prepared = replace(prepared, corrected=fixed, corrections=corrections)
+                terms = self.analyzer.query_terms(fixed)
+        return replace(prepared, terms=tuple(terms))
+
+    def excerpt(self, section: Section, terms: Sequence[str]) -> Excerpt:
+        """The sentences of a section that best match the terms, with highlights."""
+        return make_excerpt(
+            section.text or section.title, terms, self.analyzer, self.index.term_idf
+        )
+
+    def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
+        """The best sections for a query, with excerpts; never raises for odd input."""
+        q = self.prepare(query)
+        base = SearchAnswer(
+            query=q.text,
+            offset=offset,
+            truncated=q.truncated,
+            corrected=q.corrected,
+            corrections=q.corrections,
+            terms=q.terms,
+        )
+        if q.reason == "no_reports":
+            return replace(base, reason="no_reports")
+        if q.reason != "ok":
+            return replace(base, reason=q.reason, suggestions=self.examples)
+        found, total = self.index.top(q.terms, top, offset)
+        if total == 0:
+            return replace(
+                base, reason="no_match", suggestions=self.suggest(q.text) or self.examples
+            )
+        hits = tuple(
+            SearchHit(
+                section=self.index.sections[h.doc],
+                report_title=self.report_title(h.report_id),
+                score=h.score,
+                excerpt=self.excerpt(self.index.sections[h.doc], q.terms),
+            )
+            for h in found
+        )
+        return replace(base, hits=hits, total=total)
+
+    def suggest(self, query: str, limit: int = 5) -> tuple[str, ...]:
+        """Corpus words that look like the query's words (for a "no matches" answer)."""
+        words = [query[w.start : w.end].lower() for w in self.analyzer.spans(query)]
+        found: list[str] = []
+        for word in words:
+            if len(word) < 3:
+                continue
+            for cand, _score, _ in process.extract(
+                word, list(self.speller.counts), scorer=fuzz.ratio, score_cutoff=70, limit=3
+            ):
+                if cand not in found:
+                    found.append(cand)
+        return tuple(found[:limit])

@@ -1,0 +1,168 @@
+"""The engine in service: loaded in the background at start-up, swapped whole on reload.
+
+Requests read `current` once and use that engine to the end, so a swap never mixes two
+indexes in one answer; until the first load finishes `current` is None ("still loading").
+Trends follow in the background (they take longer at scale); until they are ready the
+previous trends, if any, are served, and `/llmtrend trends` says they are being computed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.insights.trends import TrendReport, find_trends
+from bot.metrics import Metrics
+from bot.reports.loader import load_corpus
+from bot.reports.model import Corpus
+from bot.search.cache import IndexCache, corpus_key
+from bot.search.engine import SearchEngine
+
+logger = logging.getLogger(__name__)
+
+
+class LiveEngine:
+    """Holds the current SearchEngine for a reports folder, and its trends."""
+
+    def __init__(
+        self, reports_dir: Path, metrics: Metrics | None = None, cache: IndexCache | None = None
+    ) -> None:
+        self.reports_dir = reports_dir
+        self.metrics = metrics
+        self.cache = cache
+        self.current: SearchEngine | None = None
+        self.trends: TrendReport | None = None
+        self.ready = asyncio.Event()
+        self.trends_ready = asyncio.Event()
+        self.loaded_at: float | None = None
+        #: Whether the last load came from the on-disk cache (for logs and tests).
+        self.from_cache = False
+
+    def load_now(self) -> SearchEngine:
+        """Load, index and find trends synchronously (the console and the CLI)."""
+        started = time.perf_counter()
+        engine = SearchEngine.build(load_corpus(self.reports_dir))
+        self._swap(engine, time.perf_counter() - started)
+        self.trends = find_trends(engine.index)
+        self.trends_ready.set()
+        return engine
+
+    async def load(self) -> SearchEngine:
+        """Load and index in a worker thread and swap in one step; then the trends.
+
+        With a cache, an unchanged reports folder loads the engine (and trends) built last
+        time; a new build is written to the cache before it serves, so the cache is
+        complete on disk by the time /healthz first answers 200.
+        """
+        started = time.perf_counter()
+        key = await asyncio.to_thread(corpus_key, self.reports_dir) if self.cache else ""
+        with _quiet_gc():
+            cached = await asyncio.to_thread(self._cached, "engine", key)
+        self.from_cache = isinstance(cached, SearchEngine)
+        if isinstance(cached, SearchEngine):
+            engine = cached
+        else:
+            engine = await asyncio.to_thread(self._build_quietly, None)
+            await asyncio.to_thread(self._store, "engine", key, engine)
+        self._swap(engine, time.perf_counter() - started)
+        trends = await asyncio.to_thread(self._cached, "trends", key)
+        if isinstance(trends, TrendReport):
+            self.trends = trends
+            self.trends_ready.set()
+        else:
+            await self.refresh_trends(engine, key)
+        return engine
+
+    def _build_quietly(self, corpus: Corpus | None) -> SearchEngine:
+        with _quiet_gc():
+            return SearchEngine.build(corpus or load_corpus(self.reports_dir))
+
+    def _cached(self, kind: str, key: str) -> object | None:
+        return self.cache.load(kind, key) if self.cache else None
+
+    def _store(self, kind: str, key: str, value: object) -> None:
+        if self.cache:
+            self.cache.save(kind, key, value)
+
+    async def reload(self) -> SearchEngine | None:
+        """Rebuild beside the old index and swap in one step; None if nothing changed.
+
+        A file that is now broken keeps its previous version (see `load_corpus`); a folder
+        that vanished keeps the whole previous index.
+        """
+        old = self.current
+        if not self.reports_dir.is_dir():
+            raise FileNotFoundError(f"reports folder {self.reports_dir} is gone")
+        started = time.perf_counter()
+        previous = old.corpus if old else None
+        corpus = await asyncio.to_thread(load_corpus, self.reports_dir, previous)
+        if old is not None and _same(corpus, old.corpus):
+            return None
+        engine = await asyncio.to_thread(self._build_quietly, corpus)
+        self._swap(engine, time.perf_counter() - started)
+        if self.metrics is not None:
+            self.metrics.reloads.inc()
+        await self.refresh_trends(engine)  # until ready, the previous trends are served
+        return engine
+
+    async def refresh_trends(self, engine: SearchEngine, key: str = "") -> None:
+        """Compute the trends of an engine off the request path; keep the old ones on error."""
+        started = time.perf_counter()
+        try:
+            trends = await asyncio.to_thread(find_trends, engine.index)
+        except Exception:
+            logger.exception("computing trends failed; the previous trends stay")
+            return
+        if key:
+            await asyncio.to_thread(self._store, "trends", key, trends)
+        if engine is self.current:
+            self.trends = trends
+            self.trends_ready.set()
+            logger.info(
+                "trends ready: %d trends, %d single-report topics, in %.2f s",
+                len(trends.trends),
+                trends.unique_total,
+                time.perf_counter() - started,
+            )
+
+    def _swap(self, engine: SearchEngine, seconds: float) -> None:
+        self.current = engine
+        if self.metrics is not None:
+            self.metrics.reports.set(len(engine.corpus.reports))
+            self.metrics.sections.set(len(engine.index))
+        self.loaded_at = time.time()
+        self.ready.set()
+        logger.info(
+            "index ready: %d reports, %d sections, %d skipped, in %.2f s",
+            len(engine.corpus.reports),
+            len(engine.index),
+            len(engine.corpus.skipped),
+            seconds,
+        )
+
+
+@contextlib.contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """Building allocates millions of long-lived objects; the cyclic collector would scan
+    them again and again. Pause it meanwhile, then freeze what was built (it stays)."""
+    was_enabled = gc.isenabled()
+    gc.unfreeze()  # what the last build froze (now perhaps replaced) is collectable again
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def _same(a: Corpus, b: Corpus) -> bool:
+    """Same reports, same contents, same skipped files: nothing to rebuild."""
+    return [(r.id, r.content_hash) for r in a.reports] == [
+        (r.id, r.content_hash) for r in b.reports
+    ] and a.skipped == b.skipped

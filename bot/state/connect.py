@@ -1,0 +1,130 @@
+"""Opening the store: LLMTREND_STATE_URL → a SQLAlchemy engine (SQLite tuned, or PostgreSQL).
+
+Every refusal names the variable, so a bad setting is one clear line at start-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from time import monotonic, sleep
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.state.schema import migrate
+from bot.state.store import StateStore
+
+#: The environment variable a bad URL is blamed on (config reads it as `state_url`).
+URL_VARIABLE = "LLMTREND_STATE_URL"
+#: How long a SQLite writer waits for another process's lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _bad_url(reason: str) -> ValueError:
+    return ValueError(f"{URL_VARIABLE}: {reason}")
+
+
+def parse_url(url: str | None, data_dir: Path) -> URL:
+    """Turn the setting into an engine URL; every refusal names the variable."""
+    text = (url or "").strip()
+    if not text:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite", database=str(data_dir / "state.db"))
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        # Do not echo the value: it may hold a password.
+        raise _bad_url(
+            "not a database URL; use sqlite:///path/to/state.db or "
+            "postgresql://user@host:5432/dbname"
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        database = parsed.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            raise _bad_url("sqlite needs a file path (sqlite:///path/to/state.db), not memory")
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return parsed.set(drivername="sqlite", database=str(Path(database).expanduser()))
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        if not parsed.database:
+            raise _bad_url("postgresql URL needs a database name (postgresql://user@host/db)")
+        return parsed.set(drivername="postgresql+psycopg")
+    raise _bad_url(
+        f"unsupported database {parsed.drivername!r}; use sqlite:///path/to/state.db "
+        "or postgresql://user@host:5432/dbname (psycopg 3)"
+    )
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers and a writer share the file; busy_timeout waits for other processes.
+
+    The driver's own transaction handling is switched off so `_sqlite_begin` decides how
+    each transaction starts (the SQLAlchemy-documented pysqlite recipe).
+    """
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        _sqlite_wal(cursor)
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_wal(cursor: Any) -> None:
+    """Switch the file to WAL once, retrying while another process does the same.
+
+    Changing the journal mode needs an exclusive lock and SQLite does not always call the
+    busy handler for it, so several processes creating the file at once can see "database
+    is locked" at once; WAL persists in the file, so later connections skip the write.
+    """
+    deadline = monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or monotonic() > deadline:
+                raise
+            sleep(0.05)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
+    waiting if another process wrote in between; taking the lock first lets busy_timeout
+    queue writers instead.
+    """
+    immediate = conn.get_execution_options().get("llmtrend_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def open_store(url: str | None, data_dir: Path) -> StateStore:
+    """Open (and create or migrate) the state store named by LLMTREND_STATE_URL.
+
+    `None` or "" means a SQLite file `data_dir / "state.db"`. This blocks briefly (connect
+    and migrate): call it at start-up, or through `asyncio.to_thread` from a running loop.
+    """
+    engine = create_engine(parse_url(url, data_dir))
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return StateStore(engine)

@@ -1,0 +1,174 @@
+"""The schema: tables, the aware-UTC column type, and append-only migrations under a lock.
+
+Two processes starting at once are serialised (PostgreSQL by an advisory lock, SQLite by
+BEGIN IMMEDIATE), so migrations are safe with several replicas.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect, Engine
+
+log = logging.getLogger(__name__)
+
+#: PostgreSQL advisory lock key that serialises migrations across processes ("llmt").
+_MIGRATION_LOCK_KEY = 0x6C6C6D74
+
+
+def aware_utc(value: datetime, name: str) -> datetime:
+    """Refuse naive datetimes (ambiguous across hosts) and normalise to UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value!r}")
+    return value.astimezone(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC datetimes on both backends: timestamptz on PostgreSQL, UTC text on SQLite.
+
+    SQLite has no time-zone type, so values are normalised to UTC before they are stored
+    (keeping text comparisons correct) and tagged UTC again when read. Naive values are
+    refused: they are always a bug here.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store UTC; SQLite gets the naive UTC wall time."""
+        if value is None:
+            return None
+        value = aware_utc(value, "timestamp")
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        """Hand back aware UTC whatever the driver returned."""
+        if value is None:
+            return None
+        moment = cast(datetime, value)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+
+
+def _define_v1(metadata: sa.MetaData) -> dict[str, sa.Table]:
+    """The tables as migration 1 creates them.
+
+    Queries use these same definitions while the schema is at version 1. A later change must
+    be a new migration step, and the query side then needs its own (current) definitions:
+    never edit this function, or fresh databases would differ from migrated ones.
+    """
+    tables = [
+        sa.Table(
+            "event_claims",
+            metadata,
+            sa.Column("team_id", sa.String(32), primary_key=True),
+            sa.Column("event_id", sa.String(255), primary_key=True),
+            sa.Column("claimed_at", UTCDateTime(), nullable=False),
+            sa.Index("ix_event_claims_claimed_at", "claimed_at"),
+        ),
+        sa.Table(
+            "subscriptions",
+            metadata,
+            sa.Column("team_id", sa.String(32), primary_key=True),
+            sa.Column("channel_id", sa.String(32), primary_key=True),
+            sa.Column("time", sa.String(5), nullable=False),
+            sa.Column("tz", sa.String(64), nullable=False),
+            sa.Column("enabled", sa.Boolean(), nullable=False),
+            sa.Column("paused_reason", sa.Text(), nullable=True),
+            sa.Column("source", sa.String(16), nullable=False),
+            sa.Column("created_at", UTCDateTime(), nullable=False),
+            sa.Column("updated_at", UTCDateTime(), nullable=False),
+            sa.CheckConstraint("source IN ('command', 'settings')", name="ck_subscriptions_source"),
+        ),
+        sa.Table(
+            "digest_claims",
+            metadata,
+            sa.Column("team_id", sa.String(32), primary_key=True),
+            sa.Column("channel_id", sa.String(32), primary_key=True),
+            sa.Column("local_date", sa.Date(), primary_key=True),
+            sa.Column("status", sa.String(16), nullable=False),
+            sa.Column("claimed_at", UTCDateTime(), nullable=False),
+            sa.Column("claimed_by", sa.String(128), nullable=False),
+            sa.Column("sent_at", UTCDateTime(), nullable=True),
+            sa.Column("message_ts", sa.String(32), nullable=True),
+            sa.CheckConstraint(
+                "status IN ('claimed', 'sent', 'unknown')", name="ck_digest_claims_status"
+            ),
+        ),
+        sa.Table(
+            "report_first_seen",
+            metadata,
+            sa.Column("report_id", sa.String(512), primary_key=True),
+            sa.Column("content_hash", sa.String(128), primary_key=True),
+            sa.Column("first_seen", UTCDateTime(), nullable=False),
+            sa.Index("ix_report_first_seen_first_seen", "first_seen"),
+        ),
+    ]
+    return {table.name: table for table in tables}
+
+
+_SCHEMA_VERSION = sa.Table(
+    "schema_version",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("applied_at", UTCDateTime(), nullable=False),
+)
+
+_V1 = _define_v1(sa.MetaData())
+EVENTS = _V1["event_claims"]
+SUBSCRIPTIONS = _V1["subscriptions"]
+DIGESTS = _V1["digest_claims"]
+REPORTS = _V1["report_first_seen"]
+
+
+def _migrate_1(conn: Connection) -> None:
+    """Create the first tables."""
+    metadata = sa.MetaData()
+    _define_v1(metadata)
+    metadata.create_all(conn)
+
+
+#: Ordered migration steps: step i brings the schema to version i + 1. Append only.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1,)
+
+
+def current_version(conn: Connection) -> int:
+    found = conn.execute(sa.select(sa.func.max(_SCHEMA_VERSION.c.version))).scalar_one()
+    return int(found or 0)
+
+
+def migrate(engine: Engine) -> int:
+    """Apply the missing migration steps in one transaction; returns the schema version.
+
+    Two processes starting at once are serialised: PostgreSQL by a transaction-scoped
+    advisory lock, SQLite by BEGIN IMMEDIATE. Whoever waits then sees the new version and
+    does nothing, so running this again is harmless. DDL is transactional on both backends,
+    so a failed step leaves the previous version intact.
+    """
+    with engine.connect() as conn:
+        conn.execution_options(llmtrend_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+            _SCHEMA_VERSION.create(conn, checkfirst=True)
+            version = current_version(conn)
+            latest = len(MIGRATIONS)
+            if version > latest:
+                log.warning(
+                    "state schema is at version %d, newer than this code's %d; "
+                    "continuing (migrations are additive)",
+                    version,
+                    latest,
+                )
+            for number in range(version + 1, latest + 1):
+                log.info("state schema: applying migration %d", number)
+                MIGRATIONS[number - 1](conn)
+                conn.execute(
+                    sa.insert(_SCHEMA_VERSION).values(version=number, applied_at=datetime.now(UTC))
+                )
+            return max(version, latest)

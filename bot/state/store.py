@@ -1,0 +1,501 @@
+"""The app's state store: event claims, digest subscriptions and claims, first-seen reports.
+
+Why a database at all: Slack retries events (and several replicas may run), so "answer once"
+and "post one digest a day" need an atomic claim shared by every process. SQLAlchemy Core
+keeps one schema for SQLite (the default: a file in the data folder, fine for several
+processes on one host) and PostgreSQL (several hosts).
+
+The engine is synchronous; every public method of `StateStore` is async and runs its
+blocking work in a worker thread (`asyncio.to_thread`), so the aiohttp/Bolt loop never
+waits on the database. Every key starts with the Slack team id, so serving several
+workspaces later needs no migration. Timestamps are timezone-aware UTC in and out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from bot.state.records import DigestClaim, SeenReport, Subscription, SubscriptionSource
+from bot.state.schema import DIGESTS, EVENTS, REPORTS, SUBSCRIPTIONS, aware_utc, current_version
+
+T = TypeVar("T")
+#: Rows per INSERT when recording reports (3 bound values each; SQLite allows 32,766).
+_RECORD_BATCH = 1000
+_HHMM = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+
+
+def _subscription(row: sa.Row[Any]) -> Subscription:
+    return Subscription(
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        time=row.time,
+        tz=row.tz,
+        enabled=bool(row.enabled),
+        paused_reason=row.paused_reason,
+        source=row.source,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _digest(row: sa.Row[Any]) -> DigestClaim:
+    return DigestClaim(
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        local_date=row.local_date,
+        status=row.status,
+        claimed_at=row.claimed_at,
+        claimed_by=row.claimed_by,
+        sent_at=row.sent_at,
+        message_ts=row.message_ts,
+    )
+
+
+def _changed_one(statement: sa.Update | sa.Delete) -> Callable[[Connection], bool]:
+    """Work that runs one UPDATE/DELETE: True if it changed exactly one row."""
+    return lambda conn: conn.execute(statement).rowcount == 1
+
+
+def _digest_key(team_id: str, channel_id: str, local_date: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        DIGESTS.c.team_id == team_id,
+        DIGESTS.c.channel_id == channel_id,
+        DIGESTS.c.local_date == local_date,
+    )
+
+
+class StateStore:
+    """The async interface the app uses; one instance per process, shared by all handlers.
+
+    Methods are safe to call concurrently: each runs in its own worker thread with its own
+    pooled connection and transaction. Get one from `open_store`.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an engine whose schema `open_store` has already migrated."""
+        self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql', for start-up logs and health output."""
+        return self._engine.dialect.name
+
+    # - plumbing -
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); commits unless it raises.
+
+        `preserve_rowcount` because claims are decided by rowcount, which SQLAlchemy
+        otherwise only guarantees for UPDATE/DELETE (psycopg INSERTs report -1).
+        """
+        with self._engine.connect() as conn:
+            conn.execution_options(llmtrend_write=True, preserve_rowcount=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    async def _reading(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a read transaction on a worker thread: the event loop never waits."""
+
+        def run() -> T:
+            with self._read() as conn:
+                return work(conn)
+
+        return await asyncio.to_thread(run)
+
+    async def _writing(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a write transaction on a worker thread: the event loop never waits."""
+
+        def run() -> T:
+            with self._write() as conn:
+                return work(conn)
+
+        return await asyncio.to_thread(run)
+
+    def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+        """The dialect's INSERT, which has ON CONFLICT on both backends."""
+        return postgresql.insert(table) if self._postgres else sqlite.insert(table)
+
+    def _inserted(self, table: sa.Table, values: dict[str, Any]) -> Callable[[Connection], bool]:
+        """Atomic insert-or-ignore: the work returns True only if it created the row."""
+        statement = self._insert(table).values(**values).on_conflict_do_nothing()
+        return lambda conn: conn.execute(statement).rowcount == 1
+
+    async def close(self) -> None:
+        """Close pooled connections (the store is unusable afterwards)."""
+        await asyncio.to_thread(self._engine.dispose)
+
+    async def schema_version(self) -> int:
+        """The schema version recorded in the database (for health checks and tests)."""
+
+        def run(conn: Connection) -> int:
+            return current_version(conn)
+
+        return await self._reading(run)
+
+    # - event claims -
+
+    async def claim_event(self, team_id: str, event_id: str, now: datetime) -> bool:
+        """True for the first claimer of a Slack event, False for retries and other replicas.
+
+        Slack redelivers an event it thinks went unanswered, possibly while the first
+        delivery is still being handled; the atomic insert makes exactly one caller win.
+        """
+        values = {"team_id": team_id, "event_id": event_id, "claimed_at": aware_utc(now, "now")}
+        return await self._writing(self._inserted(EVENTS, values))
+
+    async def purge_events(self, before: datetime) -> int:
+        """Forget claims older than `before` (Slack stops retrying within the hour)."""
+        statement = sa.delete(EVENTS).where(EVENTS.c.claimed_at < aware_utc(before, "before"))
+
+        def run(conn: Connection) -> int:
+            return conn.execute(statement).rowcount
+
+        return await self._writing(run)
+
+    # - subscriptions -
+
+    async def upsert_subscription(
+        self,
+        team_id: str,
+        channel_id: str,
+        *,
+        time: str,
+        tz: str,
+        source: SubscriptionSource,
+        now: datetime,
+        enabled: bool = True,
+        paused_reason: str | None = None,
+    ) -> Subscription:
+        """Create or replace a channel's digest schedule; keeps the original `created_at`.
+
+        Raises ValueError for a time that is not "HH:MM", an unknown IANA zone or source,
+        so a typo is reported to the user instead of silently never firing.
+        """
+        if not _HHMM.fullmatch(time):
+            raise ValueError(f"time must be HH:MM (24-hour), got {time!r}")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {tz!r}; use an IANA name such as Europe/Paris"
+            ) from None
+        if source not in get_args(SubscriptionSource):
+            raise ValueError(f"source must be 'command' or 'settings', got {source!r}")
+        now = aware_utc(now, "now")
+        values: dict[str, Any] = {
+            "time": time,
+            "tz": tz,
+            "enabled": enabled,
+            "paused_reason": None if enabled else paused_reason,
+            "source": source,
+            "updated_at": now,
+        }
+        statement = (
+            self._insert(SUBSCRIPTIONS)
+            .values(team_id=team_id, channel_id=channel_id, created_at=now, **values)
+            .on_conflict_do_update(index_elements=["team_id", "channel_id"], set_=values)
+        )
+
+        def run(conn: Connection) -> Subscription:
+            conn.execute(statement)
+            row = conn.execute(
+                sa.select(SUBSCRIPTIONS).where(
+                    SUBSCRIPTIONS.c.team_id == team_id, SUBSCRIPTIONS.c.channel_id == channel_id
+                )
+            ).one()
+            return _subscription(row)
+
+        return await self._writing(run)
+
+    async def get_subscription(self, team_id: str, channel_id: str) -> Subscription | None:
+        """The channel's schedule, or None if it never subscribed."""
+        statement = sa.select(SUBSCRIPTIONS).where(
+            SUBSCRIPTIONS.c.team_id == team_id, SUBSCRIPTIONS.c.channel_id == channel_id
+        )
+
+        def run(conn: Connection) -> Subscription | None:
+            row = conn.execute(statement).one_or_none()
+            return None if row is None else _subscription(row)
+
+        return await self._reading(run)
+
+    async def list_subscriptions(
+        self, enabled_only: bool = True, team_id: str | None = None
+    ) -> list[Subscription]:
+        """Schedules for the digest loop (enabled ones by default), in a stable order."""
+        statement = sa.select(SUBSCRIPTIONS).order_by(
+            SUBSCRIPTIONS.c.team_id, SUBSCRIPTIONS.c.channel_id
+        )
+        if enabled_only:
+            statement = statement.where(SUBSCRIPTIONS.c.enabled.is_(True))
+        if team_id is not None:
+            statement = statement.where(SUBSCRIPTIONS.c.team_id == team_id)
+
+        def run(conn: Connection) -> list[Subscription]:
+            return [_subscription(row) for row in conn.execute(statement)]
+
+        return await self._reading(run)
+
+    async def set_subscription_enabled(
+        self,
+        team_id: str,
+        channel_id: str,
+        enabled: bool,
+        paused_reason: str | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> bool:
+        """Pause (with a reason, e.g. "channel_not_found") or resume; False if none exists.
+
+        Resuming clears the reason, so a stale one never shows next to a working digest.
+        """
+        moment = datetime.now(UTC) if now is None else aware_utc(now, "now")
+        statement = (
+            sa.update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.team_id == team_id, SUBSCRIPTIONS.c.channel_id == channel_id)
+            .values(
+                enabled=enabled,
+                paused_reason=None if enabled else paused_reason,
+                updated_at=moment,
+            )
+        )
+
+        return await self._writing(_changed_one(statement))
+
+    # - digest claims -
+
+    async def claim_digest(
+        self, team_id: str, channel_id: str, local_date: date, instance: str, now: datetime
+    ) -> bool:
+        """True for the one process that may post this channel's digest for `local_date`.
+
+        A crashed claimer leaves the claim at "claimed"; recovery is the caller's choice
+        (it can read `get_digest_claim`), never a second automatic post.
+        """
+        values = {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "local_date": local_date,
+            "status": "claimed",
+            "claimed_at": aware_utc(now, "now"),
+            "claimed_by": instance,
+        }
+        return await self._writing(self._inserted(DIGESTS, values))
+
+    async def mark_digest_sent(
+        self, team_id: str, channel_id: str, local_date: date, ts: str, now: datetime
+    ) -> bool:
+        """Record the posted message (from "claimed" or "unknown"); False if no such claim."""
+        statement = (
+            sa.update(DIGESTS)
+            .where(
+                _digest_key(team_id, channel_id, local_date),
+                DIGESTS.c.status.in_(("claimed", "unknown")),
+            )
+            .values(status="sent", sent_at=aware_utc(now, "now"), message_ts=ts)
+        )
+
+        return await self._writing(_changed_one(statement))
+
+    async def mark_digest_unknown(
+        self, team_id: str, channel_id: str, local_date: date, now: datetime | None = None
+    ) -> bool:
+        """The post may or may not have reached Slack (e.g. a timeout): never retry blindly.
+
+        Only a "claimed" digest moves to "unknown"; a "sent" one stays sent. With `now`,
+        the wait before recovery looks in the history starts from this moment.
+        """
+        values: dict[str, Any] = {"status": "unknown"}
+        if now is not None:
+            values["claimed_at"] = aware_utc(now, "now")
+        statement = (
+            sa.update(DIGESTS)
+            .where(_digest_key(team_id, channel_id, local_date), DIGESTS.c.status == "claimed")
+            .values(**values)
+        )
+
+        return await self._writing(_changed_one(statement))
+
+    async def take_over_digest(
+        self,
+        team_id: str,
+        channel_id: str,
+        local_date: date,
+        instance: str,
+        stale_before: datetime,
+        now: datetime,
+    ) -> bool:
+        """Atomically become the owner of a digest whose outcome is not known.
+
+        A claim still "claimed" since before `stale_before` (its process crashed) or marked
+        "unknown" (a post whose answer was lost) may be recovered by exactly one process:
+        the one whose compare-and-set wins here. It must then look before posting again.
+        """
+        statement = (
+            sa.update(DIGESTS)
+            .where(
+                _digest_key(team_id, channel_id, local_date),
+                DIGESTS.c.status.in_(("claimed", "unknown")),
+                DIGESTS.c.claimed_at < aware_utc(stale_before, "stale_before"),
+            )
+            .values(status="claimed", claimed_by=instance, claimed_at=aware_utc(now, "now"))
+        )
+        return await self._writing(_changed_one(statement))
+
+    async def release_digest(
+        self, team_id: str, channel_id: str, local_date: date, instance: str
+    ) -> bool:
+        """Drop our claim when the post certainly did not happen (the channel refused it)."""
+        statement = sa.delete(DIGESTS).where(
+            _digest_key(team_id, channel_id, local_date),
+            DIGESTS.c.status == "claimed",
+            DIGESTS.c.claimed_by == instance,
+        )
+        return await self._writing(_changed_one(statement))
+
+    async def record_digest_sent(
+        self,
+        team_id: str,
+        channel_id: str,
+        local_date: date,
+        instance: str,
+        ts: str,
+        now: datetime,
+    ) -> None:
+        """Count a digest posted on demand (`--send-now`) as that day's, whatever was there."""
+        moment = aware_utc(now, "now")
+        values = {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "local_date": local_date,
+            "status": "sent",
+            "claimed_at": moment,
+            "claimed_by": instance,
+            "sent_at": moment,
+            "message_ts": ts,
+        }
+        statement = (
+            self._insert(DIGESTS)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["team_id", "channel_id", "local_date"],
+                set_={"status": "sent", "sent_at": moment, "message_ts": ts},
+            )
+        )
+
+        def run(conn: Connection) -> None:
+            conn.execute(statement)
+
+        await self._writing(run)
+
+    async def get_digest_claim(
+        self, team_id: str, channel_id: str, local_date: date
+    ) -> DigestClaim | None:
+        """The claim for one channel and local day, or None."""
+        statement = sa.select(DIGESTS).where(_digest_key(team_id, channel_id, local_date))
+
+        def run(conn: Connection) -> DigestClaim | None:
+            row = conn.execute(statement).one_or_none()
+            return None if row is None else _digest(row)
+
+        return await self._reading(run)
+
+    async def last_digest(self, team_id: str, channel_id: str) -> DigestClaim | None:
+        """The most recent digest actually sent to the channel ("what's new since then")."""
+        statement = (
+            sa.select(DIGESTS)
+            .where(
+                DIGESTS.c.team_id == team_id,
+                DIGESTS.c.channel_id == channel_id,
+                DIGESTS.c.status == "sent",
+            )
+            .order_by(DIGESTS.c.local_date.desc(), DIGESTS.c.sent_at.desc())
+            .limit(1)
+        )
+
+        def run(conn: Connection) -> DigestClaim | None:
+            row = conn.execute(statement).first()
+            return None if row is None else _digest(row)
+
+        return await self._reading(run)
+
+    # - first-seen reports -
+
+    async def record_reports(
+        self, items: list[tuple[str, str]], now: datetime
+    ) -> list[tuple[str, str]]:
+        """Remember (report_id, content_hash) pairs; returns those never seen before.
+
+        In input order, without duplicates. When two processes record the same pair at
+        once, only one of them gets it back as new.
+        """
+        moment = aware_utc(now, "now")
+        unique = list(dict.fromkeys(items))
+        key = (REPORTS.c.report_id, REPORTS.c.content_hash)
+        # Multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: only rows this call created
+        # come back, so of two processes recording at once exactly one sees each as new.
+        # Batches keep each statement within SQLite's bound-parameter limit.
+        statements = [
+            self._insert(REPORTS)
+            .values(
+                [
+                    {"report_id": rid, "content_hash": digest, "first_seen": moment}
+                    for rid, digest in unique[i : i + _RECORD_BATCH]
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(*key)
+            for i in range(0, len(unique), _RECORD_BATCH)
+        ]
+
+        def run(conn: Connection) -> list[tuple[str, str]]:
+            created = {
+                (row.report_id, row.content_hash)
+                for statement in statements
+                for row in conn.execute(statement)
+            }
+            return [pair for pair in unique if pair in created]
+
+        return await self._writing(run)
+
+    async def reports_first_seen_since(self, t: datetime) -> list[SeenReport]:
+        """Report versions first seen at or after `t`, oldest first."""
+        statement = (
+            sa.select(REPORTS)
+            .where(REPORTS.c.first_seen >= aware_utc(t, "t"))
+            .order_by(REPORTS.c.first_seen, REPORTS.c.report_id, REPORTS.c.content_hash)
+        )
+
+        def run(conn: Connection) -> list[SeenReport]:
+            return [
+                SeenReport(row.report_id, row.content_hash, row.first_seen)
+                for row in conn.execute(statement)
+            ]
+
+        return await self._reading(run)
+
+    async def has_any_reports(self) -> bool:
+        """False before the first corpus load, which seeds silently instead of announcing."""
+        statement = sa.select(REPORTS.c.report_id).limit(1)
+
+        def run(conn: Connection) -> bool:
+            return conn.execute(statement).first() is not None
+
+        return await self._reading(run)

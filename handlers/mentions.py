@@ -1,0 +1,92 @@
+"""@-mentions (answered in the thread) and direct messages (answered in the DM).
+
+Slack retries an event not acked in 3 s, possibly while the first delivery is still being
+handled, so each event is claimed in the shared state store before anything is sent; the
+message itself (channel + ts) is claimed too, so an `app_mention` and a `message` event
+for the same message never both get a reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+
+from bot.ask.answer import answer
+from bot.ask.parse import parse_message
+from bot.deps import Deps
+from bot.slack.observed import request_ids
+from handlers import Registered
+from handlers.errors import notify_thread
+
+logger = logging.getLogger("llmtrend.messages")
+
+#: Message subtypes that still carry something a person asked.
+_ANSWERED_SUBTYPES = frozenset({None, "file_share"})
+
+
+def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """False for bots (ourselves included), edits, deletions, broadcasts and other subtypes."""
+    if event.get("bot_id") or event.get("bot_profile"):
+        return False
+    if event.get("subtype") not in _ANSWERED_SUBTYPES:
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user_id
+
+
+def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
+    async def reply(body: dict[str, Any], event: dict[str, Any], *, in_dm: bool) -> None:
+        team = body.get("team_id") or ""
+        channel = event.get("channel") or ""
+        ts = event.get("ts") or ""
+        now = deps.clock()
+        thread_ts = event.get("thread_ts") or (None if in_dm else ts)
+        try:
+            first = await deps.store.claim_event(team, body.get("event_id") or f"ts:{ts}", now)
+            only = first and await deps.store.claim_event(team, f"message:{channel}:{ts}", now)
+        except Exception:  # the state store is down: say so rather than stay silent
+            logger.exception("could not claim event %s", body.get("event_id"))
+            deps.tasks.spawn(notify_thread(deps, channel, thread_ts), name="notify-error")
+            return
+        if not first:
+            deps.metrics.dedupe_hits.inc()
+            logger.info("event %s already claimed (a Slack retry)", body.get("event_id"))
+            return
+        if not only:
+            deps.metrics.dedupe_hits.inc()
+            logger.info("message %s:%s already answered by another event", channel, ts)
+            return
+        request = parse_message(event.get("text"))
+
+        async def send() -> None:
+            message = answer(request, deps.live.current, deps.live.trends, shareable=False)
+            await deps.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
+            )
+
+        async def on_error(_exc: BaseException) -> None:
+            await notify_thread(deps, channel, thread_ts)
+
+        deps.tasks.spawn(send(), name="reply", ids=request_ids(body), on_error=on_error)
+
+    @app.event("app_mention")
+    async def on_mention(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A mention in a channel: answered visibly in the mention's thread."""
+        await ack()
+        if is_from_a_person(event, context.bot_user_id):
+            await reply(body, event, in_dm=False)
+
+    @app.event("message")
+    async def on_message(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A direct message: answered in the DM. Channel messages are app_mention's job."""
+        await ack()
+        if event.get("channel_type") == "im" and is_from_a_person(event, context.bot_user_id):
+            await reply(body, event, in_dm=True)
+
+    registered.events.extend(["app_mention", "message.im"])
