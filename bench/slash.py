@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import os
-import socket
 import statistics
-import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -25,6 +21,8 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+
+from tests.harness import free_port, sign, spawn_serve, stop_process, wait_healthy
 
 SECRET = "bench-signing-secret"
 QUERIES = [
@@ -39,12 +37,6 @@ QUERIES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def signed(text: str) -> tuple[bytes, dict[str, str]]:
     body = urllib.parse.urlencode(
         {
@@ -57,13 +49,7 @@ def signed(text: str) -> tuple[bytes, dict[str, str]]:
             "trigger_id": "t",
         }
     ).encode()
-    ts = str(int(time.time()))
-    sig = hmac.new(SECRET.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
-    return body, {
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": f"v0={sig}",
-        "Content-Type": "application/x-www-form-urlencoded",
-    }
+    return body, {**sign(body, SECRET), "Content-Type": "application/x-www-form-urlencoded"}
 
 
 async def stub_slack(port: int) -> web.AppRunner:
@@ -128,17 +114,7 @@ async def start(reports_dir: str | None, data_dir: str | None = None) -> Server:
     if reports_dir:
         env["LLMTREND_REPORTS_DIR"] = reports_dir
     started = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(app_port),
-        env=env,
-    )
+    proc = await spawn_serve(env, app_port)
     return Server(proc, stub, f"http://127.0.0.1:{app_port}", started, env["LLMTREND_DATA_DIR"])
 
 
@@ -146,20 +122,10 @@ async def wait_ready(server: Server, limit_s: float = 1800) -> float:
     """Seconds from process start until /healthz answered 200 (the first start)."""
     if server.ready_s is not None:
         return server.ready_s
-    deadline = time.monotonic() + limit_s
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.get(f"{server.base}/healthz") as resp:
-                    if resp.status == 200:
-                        break
-            except aiohttp.ClientError:
-                pass
-            if server.proc.returncode is not None:
-                raise RuntimeError(f"llmtrend serve exited with {server.proc.returncode}")
-            if time.monotonic() > deadline:
-                raise TimeoutError("llmtrend serve never became ready")
-            await asyncio.sleep(0.1)
+    if not await wait_healthy(server.proc, server.base, limit_s):
+        if server.proc.returncode is not None:
+            raise RuntimeError(f"llmtrend serve exited with {server.proc.returncode}")
+        raise TimeoutError("llmtrend serve never became ready")
     server.ready_s = time.perf_counter() - server.started
     return server.ready_s
 
@@ -174,9 +140,7 @@ async def trends_pending(server: Server) -> bool:
 
 async def stop(server: Server) -> None:
     """Stop `llmtrend serve` and the stub."""
-    if server.proc.returncode is None:
-        server.proc.terminate()
-        await server.proc.wait()
+    await stop_process(server.proc)
     await server.stub.cleanup()
 
 

@@ -11,7 +11,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer
 from bot.ask.parse import Request
@@ -54,17 +54,19 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             return
         raise RuntimeError(f"response_url answered {response.status_code}")
 
-    def run(body: dict[str, Any], make: Any, name: str) -> None:
+    def run(context: AsyncBoltContext, body: dict[str, Any], make: Any, name: str) -> None:
         async def work() -> None:
             await post(body, make())
 
         async def on_error(_exc: BaseException) -> None:
             await notify_response_url(body["response_url"])
 
-        deps.tasks.spawn(work(), name=name, ids=request_ids(body), on_error=on_error)
+        deps.tasks.spawn(work(), name=name, ids=request_ids(context, body), on_error=on_error)
 
     @app.action(ids.ACTION_MORE)
-    async def on_more(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_more(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """The next page of results, replacing the message."""
         await ack()
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
@@ -76,13 +78,15 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             )
             return {"replace_original": True, **message}
 
-        run(body, make, "more-results")
+        run(context, body, make, "more-results")
 
     @app.action(ids.ACTION_SHARE)
-    async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_share(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """The same results posted visibly in the channel, "shared by @user"."""
         await ack()
-        user = (body.get("user") or {}).get("id")
+        user = context.user_id
 
         def make() -> Message:
             query, offset = parse_value(action.get("value"))
@@ -91,9 +95,11 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             )
             return {"response_type": "in_channel", "replace_original": False, **message}
 
-        run(body, make, "share")
+        run(context, body, make, "share")
 
-    async def open_agree_view(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def open_agree_view(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """The agree view for a search or a trend, as a new message (the results stay)."""
         await ack()
 
@@ -102,7 +108,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             message = answer(Request("agree", query), deps.live.current, deps.live.trends)
             return {"response_type": "ephemeral", "replace_original": False, **message}
 
-        run(body, make, "agree-view")
+        run(context, body, make, "agree-view")
 
     app.action(ids.ACTION_AGREE)(open_agree_view)
     app.action(re.compile(rf"^{ids.ACTION_TREND_AGREE_PREFIX}\d+$"))(open_agree_view)

@@ -30,7 +30,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> BoltResponse:
         """Uncaught in a listener: log with ids; answer 200 so Slack does not retry."""
         request.context[FAILED] = True
-        ids = request_ids(body or {})
+        ids = request_ids(request.context, body or {})
         logger.error(
             "listener failed %s",
             " ".join(f"{k}={v}" for k, v in ids.items() if v),

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.deps import Deps
 from bot.insights.agreement import agree
@@ -37,21 +37,27 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             newest = [(r.id, r.title, seen.get(r.id)) for r in reports[:NEWEST_SHOWN]]
         return home_view(deps.live.trends, engine, newest)
 
-    def publish(user: str, make: Any, body: dict[str, Any], name: str) -> None:
+    def publish(
+        user: str, make: Any, context: AsyncBoltContext, body: dict[str, Any], name: str
+    ) -> None:
         async def work() -> None:
             await deps.client.views_publish(user_id=user, view=await make())
 
-        deps.tasks.spawn(work(), name=name, ids=request_ids(body))
+        deps.tasks.spawn(work(), name=name, ids=request_ids(context, body))
 
     @app.event("app_home_opened")
-    async def on_home_opened(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_home_opened(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """Draw the dashboard whenever someone opens the Home tab."""
         await ack()
         if event.get("tab") == "home" and event.get("user"):
-            publish(event["user"], dashboard, body, "home")
+            publish(event["user"], dashboard, context, body, "home")
 
     @app.action(re.compile(rf"^{ids.ACTION_HOME_TREND_PREFIX}\d+$"))
-    async def on_home_trend(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_home_trend(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """A trend's agree view, in place of the dashboard."""
         await ack()
 
@@ -62,13 +68,13 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             query, _ = parse_value(action.get("value"))
             return home_agree_view(agree(engine, query, quotes=8, limit=10))
 
-        publish(body["user"]["id"], view, body, "home-agree")
+        publish(body["user"]["id"], view, context, body, "home-agree")
 
     @app.action(ids.ACTION_HOME_BACK)
-    async def on_home_back(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_home_back(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         """Back to the dashboard."""
         await ack()
-        publish(body["user"]["id"], dashboard, body, "home")
+        publish(body["user"]["id"], dashboard, context, body, "home")
 
     registered.events.append("app_home_opened")
     registered.actions.extend([f"{ids.ACTION_HOME_TREND_PREFIX}*", ids.ACTION_HOME_BACK])

@@ -37,7 +37,9 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
-    async def reply(body: dict[str, Any], event: dict[str, Any], *, in_dm: bool) -> None:
+    async def reply(
+        context: AsyncBoltContext, body: dict[str, Any], event: dict[str, Any], *, in_dm: bool
+    ) -> None:
         team = body.get("team_id") or ""
         channel = event.get("channel") or ""
         ts = event.get("ts") or ""
@@ -69,7 +71,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         async def on_error(_exc: BaseException) -> None:
             await notify_thread(deps, channel, thread_ts)
 
-        deps.tasks.spawn(send(), name="reply", ids=request_ids(body), on_error=on_error)
+        deps.tasks.spawn(send(), name="reply", ids=request_ids(context, body), on_error=on_error)
 
     @app.event("app_mention")
     async def on_mention(
@@ -78,7 +80,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         """A mention in a channel: answered visibly in the mention's thread."""
         await ack()
         if is_from_a_person(event, context.bot_user_id):
-            await reply(body, event, in_dm=False)
+            await reply(context, body, event, in_dm=False)
 
     @app.event("message")
     async def on_message(
@@ -87,6 +89,6 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         """A direct message: answered in the DM. Channel messages are app_mention's job."""
         await ack()
         if event.get("channel_type") == "im" and is_from_a_person(event, context.bot_user_id):
-            await reply(body, event, in_dm=True)
+            await reply(context, body, event, in_dm=True)
 
     registered.events.extend(["app_mention", "message.im"])

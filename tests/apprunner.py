@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.slack.app import create_app, create_web_app
+from tests.harness import ROOT, free_port, spawn_serve, stop_process, wait_healthy
 from tests.slackfake import (
     FakeSlack,
     HttpAnswer,
@@ -27,7 +28,6 @@ from tests.slackfake import (
     slash_command_body,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-signing-secret-0123456789"
 TOKEN = "xoxb-test-token-0123456789"
 
@@ -136,15 +136,6 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     return proc.returncode or 0, out.decode(), err.decode()
 
 
-def free_port() -> int:
-    """A free loopback port for a server the test starts."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class ServeProcess:
     """`llmtrend serve` in its own process, as it runs in production."""
@@ -172,43 +163,12 @@ async def serve_process(
 ) -> AsyncIterator[ServeProcess]:
     """Start `python -m bot serve` on a free port; wait for /healthz; stop it after."""
     port = port or free_port()
-    log = log_path.open("wb")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env={**os.environ, **env},
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(600):
-                if proc.returncode is not None:
-                    raise AssertionError(f"serve exited: {_read(log_path)}")
-                try:
-                    async with session.get(f"{url}/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-            else:
+    with log_path.open("wb") as log:
+        proc = await spawn_serve(env, port, log)
+        try:
+            if not await wait_healthy(proc, url, limit_s=60):
                 raise AssertionError(f"serve never became ready: {_read(log_path)}")
-        yield ServeProcess(proc, url, log_path)
-    finally:
-        if proc.returncode is None:
-            proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), timeout=20)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-        log.close()
+            yield ServeProcess(proc, url, log_path)
+        finally:
+            await stop_process(proc)

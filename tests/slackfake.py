@@ -17,8 +17,6 @@ Typical use::
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import ipaddress
 import itertools
 import json
@@ -33,6 +31,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 from multidict import CIMultiDict
+
+from tests.harness import sign
 
 __all__ = [
     "API_APP_ID",
@@ -690,14 +690,6 @@ async def _drop(request: web.Request, call: Call, fault: _Fault) -> web.StreamRe
 
 
 # --------------------------------------------------------------------------- signing
-
-
-def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
-    """Slack request-signing headers for ``body`` (v0 HMAC-SHA256)."""
-    ts = int(time.time()) if timestamp is None else int(timestamp)
-    base = f"v0:{ts}:".encode() + body
-    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": f"v0={digest}"}
 
 
 async def post_signed(

@@ -6,7 +6,7 @@ import json
 
 from bot.render import replies
 from bot.render.blocks import cap, context, fit_value
-from bot.render.mrkdwn import cut, escape, excerpt_mrkdwn, markdown_to_mrkdwn
+from bot.render.mrkdwn import cut, escape, excerpt_mrkdwn
 from bot.render.reports import reports_list
 from bot.render.search import search_results
 from bot.reports.model import Corpus, Report, Section, SkippedFile
@@ -111,13 +111,6 @@ def test_escape_and_cut_never_split_an_entity() -> None:
         out = cut(text, limit)
         assert len(out) <= limit
         assert not out.rstrip("…").endswith(("&", "&a", "&am", "&amp"))
-
-
-def test_markdown_becomes_mrkdwn() -> None:
-    md = "# Heading\n**bold** and [a link](https://example.com/x) & <!channel>"
-    assert markdown_to_mrkdwn(md) == (
-        "*Heading*\n*bold* and <https://example.com/x|a link> &amp; &lt;!channel&gt;"
-    )
 
 
 def test_excerpt_bold_marks_are_escaped_inside() -> None:

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from tests.harness import sign
 from tests.slackfake import (
     BOT_ID,
     BOT_USER_ID,
@@ -29,7 +30,6 @@ from tests.slackfake import (
     event_body,
     im_message_event,
     post_signed,
-    sign,
     slash_command_body,
 )
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.cli.terminal import message_to_text
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.digests.content import Digest
 from bot.digests.schedule import local_date, parse_time, parse_timezone, scheduled_at
 from bot.render.digest import digest_message, digest_metadata
@@ -47,11 +47,13 @@ async def _dry_run(settings: Settings, day: date | None, channel: str | None) ->
             ]
             if subs:
                 team, tz, at = subs[0].team_id, parse_timezone(subs[0].tz), parse_time(subs[0].time)
-        assert tz is not None and at is not None
+        if tz is None or at is None:
+            raise SettingsError("LLMTREND_DIGEST_TZ/LLMTREND_DIGEST_TIME: not a timezone or time")
         the_day = day or local_date(datetime.now(UTC), tz)
         when = scheduled_at(the_day, at, tz)
         digest = await deps.digests.content(the_day, team, channel if team else None, when)
-        assert digest is not None
+        if digest is None:
+            raise RuntimeError("the reports were not loaded")
         return digest
     finally:
         await deps.store.close()
@@ -68,10 +70,12 @@ async def _send_now(settings: Settings, channel: str) -> str:
         now = deps.clock()
         sub = await deps.store.get_subscription(team, channel)
         tz = parse_timezone(sub.tz if sub else settings.digest_tz)
-        assert tz is not None
+        if tz is None:
+            raise SettingsError("LLMTREND_DIGEST_TZ: not a timezone")
         day = local_date(now, tz)
         digest = await deps.digests.content(day, team, channel, now)
-        assert digest is not None
+        if digest is None:
+            raise RuntimeError("the reports were not loaded")
         response = await deps.digests.client.chat_postMessage(
             channel=channel,
             metadata=digest_metadata(digest, channel),

@@ -98,7 +98,8 @@ def agree_text(view: Agreement) -> str:
         return "\n".join(lines)
     lines.append(f'{view.agreeing} of {view.total} reports agree on "{topic}"')
     for c in view.covering:
-        assert c.section is not None
+        if c.section is None:  # a covering report always has its section; skip if not
+            continue
         lines.append(f"  ✓ {c.report} §{c.section.number} {c.section.title}")
         if c.quote:
             lines.append(f"      {c.quote}")

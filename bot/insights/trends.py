@@ -48,11 +48,6 @@ class Trend:
     summary: tuple[SummarySentence, ...]
     cohesion: float
 
-    @property
-    def slug(self) -> str:
-        """A short stable key for buttons: the label's words."""
-        return "-".join(self.label.lower().split())[:60]
-
 
 @dataclass(frozen=True, slots=True)
 class TrendReport:
@@ -117,17 +112,22 @@ class _Groups:
             self.parent[i], i = root, self.parent[i]
         return root
 
+    def _sum(self, root: int) -> Vec:
+        """A group's summed vector (only roots have one)."""
+        total = self.sums[root]
+        if total is None:
+            raise ValueError(f"section {root} is not the root of a group")
+        return total
+
     def average_similarity(self, a: int, b: int) -> float:
         """Mean cosine over all pairs across the two groups (unit vectors: dot of sums)."""
-        sa, sb = self.sums[a], self.sums[b]
-        assert sa is not None and sb is not None
+        sa, sb = self._sum(a), self._sum(b)
         return _dot(sa, sb) / (self.size[a] * self.size[b])
 
     def union(self, a: int, b: int) -> None:
         if self.size[a] < self.size[b]:
             a, b = b, a
-        sa, sb = self.sums[a], self.sums[b]
-        assert sa is not None and sb is not None
+        sa, sb = self._sum(a), self._sum(b)
         big, small = (sa, sb) if len(sa[0]) >= len(sb[0]) else (sb, sa)
         self.sums[a] = _add(big, small)
         self.sums[b] = None
@@ -139,17 +139,7 @@ class _Groups:
         groups: dict[int, list[int]] = {}
         for i in np.flatnonzero(eligible).tolist():
             groups.setdefault(self.find(i), []).append(i)
-        out = []
-        for root, members in groups.items():
-            total = self.sums[root]
-            assert total is not None
-            out.append((members, total))
-        return out
-
-
-def group_sections(vectors: SectionVectors) -> list[list[int]]:
-    """Sections grouped by greedy average linkage along neighbour edges; singletons too."""
-    return [members for members, _ in _grouping(vectors)[0]]
+        return [(members, self._sum(root)) for root, members in groups.items()]
 
 
 def _grouping(vectors: SectionVectors) -> tuple[list[tuple[list[int], Vec]], np.ndarray]:

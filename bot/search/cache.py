@@ -29,13 +29,28 @@ FORMAT_VERSION = 1
 MAGIC = b"LLMTREND-CACHE\n"
 
 
+#: The packages that compute or define what is cached (the engine and its trends). Rendering,
+#: Slack wiring and the command line are left out: changing them must not force a rebuild.
+FINGERPRINTED = ("reports", "text", "search", "insights")
+
+
+def fingerprinted_files() -> list[Path]:
+    """Every module of the packages in FINGERPRINTED, in a stable order."""
+    bot_dir = Path(__file__).resolve().parents[1]
+    return [path for package in FINGERPRINTED for path in sorted((bot_dir / package).rglob("*.py"))]
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of the code that builds what is cached: any change to it means a rebuild
     (a pickle of an older class would load, then fail when used)."""
+    bot_dir = Path(__file__).resolve().parents[1]
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in fingerprinted_files():
+        rel = path.relative_to(bot_dir).as_posix()
+        digest.update(len(rel).to_bytes(4, "big") + rel.encode())
+        data = path.read_bytes()
+        digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 
 

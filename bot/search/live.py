@@ -39,7 +39,6 @@ class LiveEngine:
         self.trends: TrendReport | None = None
         self.ready = asyncio.Event()
         self.trends_ready = asyncio.Event()
-        self.loaded_at: float | None = None
         #: Whether the last load came from the on-disk cache (for logs and tests).
         self.from_cache = False
 
@@ -135,7 +134,6 @@ class LiveEngine:
         if self.metrics is not None:
             self.metrics.reports.set(len(engine.corpus.reports))
             self.metrics.sections.set(len(engine.index))
-        self.loaded_at = time.time()
         self.ready.set()
         logger.info(
             "index ready: %d reports, %d sections, %d skipped, in %.2f s",

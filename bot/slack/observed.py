@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -33,15 +34,16 @@ def request_kind(body: dict[str, Any]) -> str:
     return str(body.get("type") or "other")
 
 
-def request_ids(body: dict[str, Any]) -> dict[str, Any]:
-    """The ids that let a log line be matched to a Slack request."""
-    event = body.get("event") or {}
+def request_ids(context: Mapping[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """The ids that let a log line be matched to a verified Slack request.
+
+    Team, channel and user are the ones Bolt put in the request context; only the event id
+    is read from the body. Call this only for requests that passed signature verification.
+    """
     return {
-        "team": body.get("team_id") or (body.get("team") or {}).get("id"),
-        "channel": body.get("channel_id")
-        or event.get("channel")
-        or (body.get("channel") or {}).get("id"),
-        "user": body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id"),
+        "team": context.get("team_id"),
+        "channel": context.get("channel_id"),
+        "user": context.get("user_id"),
         "event": body.get("event_id"),
     }
 
@@ -67,7 +69,9 @@ class ObservedApp(AsyncApp):
             outcome = "ok"
         self.metrics.requests.labels(kind=kind, outcome=outcome).inc()
         self.metrics.latency.labels(kind=kind).observe(seconds)
-        ids = {k: v for k, v in request_ids(body).items() if v}
+        # A rejected request is logged with fixed fields only: nothing from its body.
+        verified = response.status != 401
+        ids = {k: v for k, v in request_ids(req.context, body).items() if v} if verified else {}
         logger.info(
             "request kind=%s outcome=%s latency_ms=%.1f %s",
             kind,

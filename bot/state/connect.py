@@ -5,6 +5,7 @@ Every refusal names the variable, so a bad setting is one clear line at start-up
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 from pathlib import Path
 from time import monotonic, sleep
@@ -51,6 +52,8 @@ def parse_url(url: str | None, data_dir: Path) -> URL:
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         if not parsed.database:
             raise _bad_url("postgresql URL needs a database name (postgresql://user@host/db)")
+        if importlib.util.find_spec("psycopg") is None:
+            raise _bad_url("PostgreSQL needs the psycopg driver: pip install 'llmtrend[postgres]'")
         return parsed.set(drivername="postgresql+psycopg")
     raise _bad_url(
         f"unsupported database {parsed.drivername!r}; use sqlite:///path/to/state.db "
