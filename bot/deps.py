@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.digests.runner import DigestRunner, Sleep
 from bot.metrics import Metrics
+from bot.reports.model import Corpus
 from bot.search.cache import IndexCache
-from bot.search.live import LiveEngine
+from bot.search.live import FirstSeen, LiveEngine
 from bot.slack.client import digest_client, web_client
 from bot.slack.tasks import TaskTracker
 from bot.state.connect import open_store
@@ -25,6 +26,17 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The real clock (tests inject their own)."""
     return datetime.now(UTC)
+
+
+def first_seen_recorder(store: StateStore, clock: Clock) -> FirstSeen:
+    """What the live engine calls at each load: record the reports, get their first days."""
+
+    def record(corpus: Corpus) -> dict[str, date]:
+        items = [(r.id, r.content_hash) for r in corpus.reports]
+        first = store.record_first_seen(items, clock())
+        return {rid: moment.date() for rid, moment in first.items()}
+
+    return record
 
 
 @dataclass
@@ -47,9 +59,15 @@ def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asy
     """Open the state store and build the Web API client (nothing connects yet)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     metrics = Metrics()
-    live = LiveEngine(settings.reports_dir, metrics, IndexCache(settings.data_dir / "cache"))
     store = open_store(
         settings.state_url.get_secret_value() if settings.state_url else None, settings.data_dir
+    )
+    live = LiveEngine(
+        settings.reports_dir,
+        metrics,
+        IndexCache(settings.data_dir / "cache"),
+        first_seen=first_seen_recorder(store, clock),
+        today=lambda: clock().date(),
     )
     digests = DigestRunner(
         settings,

@@ -7,7 +7,6 @@ Home view itself, with a button back to the dashboard.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -21,20 +20,12 @@ from handlers import Registered
 from handlers.actions import parse_value
 
 NEWEST_SHOWN = 5
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def dashboard() -> dict[str, Any]:
         engine = deps.live.current
-        newest: list[tuple[str, str | None, datetime | None]] = []
-        if engine is not None:
-            first_seen = await deps.store.reports_first_seen_since(EPOCH)
-            seen = {r.report_id: r.first_seen for r in first_seen}
-            reports = sorted(
-                engine.corpus.reports, key=lambda r: (seen.get(r.id) or EPOCH, r.id), reverse=True
-            )
-            newest = [(r.id, r.title, seen.get(r.id)) for r in reports[:NEWEST_SHOWN]]
+        newest = engine.newest_reports(NEWEST_SHOWN) if engine is not None else []
         return home_view(deps.live.trends, engine, newest)
 
     def publish(

@@ -33,9 +33,26 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     """Real reports written elsewhere: read in place, never copied into the project."""
-    if not SAMPLES.is_dir():
-        pytest.skip(f"shared corpus samples not found at {SAMPLES}")
-    return SAMPLES
+    return _shared(SAMPLES)
+
+
+STREAMS = ROOT.parent / "shared" / "stream-samples"
+
+
+def _shared(folder: Path) -> Path:
+    """A folder of ../shared: skipped where it is missing, but in CI a missing one fails."""
+    if not folder.is_dir():
+        message = f"shared samples not found at {folder}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def streams_dir() -> Path:
+    """Real dated streams (a daily and a weekly AI news folder), read in place."""
+    return _shared(STREAMS)
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +117,7 @@ def postgres_admin() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
             "PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres, database test) or set "
             "LLMTREND_TEST_POSTGRES_URL to a database these tests may create schemas in"
         )
-        if os.environ.get("CI") and os.environ.get("LLMTREND_TEST_POSTGRES_URL"):
+        if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     with admin:

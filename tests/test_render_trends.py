@@ -79,7 +79,7 @@ def test_home_view_fits_100_blocks(seed_engine: SearchEngine, big_engine: Search
         view = home_view(
             find_trends(engine.index),
             engine,
-            [(r.id, r.title, None) for r in engine.corpus.reports],
+            engine.newest_reports(5),
         )
         assert view["type"] == "home"
         assert_within_limits({"text": "home", "blocks": view["blocks"]}, max_blocks=100)

@@ -9,8 +9,7 @@ from typing import Any
 
 from bot.insights.agreement import Agreement
 from bot.insights.trends import Trend, TrendReport
-from bot.reports.model import Corpus
-from bot.search.engine import SearchAnswer
+from bot.search.engine import SearchAnswer, SearchEngine
 
 
 def search_json(answer: SearchAnswer) -> dict[str, Any]:
@@ -29,6 +28,7 @@ def search_json(answer: SearchAnswer) -> dict[str, Any]:
                 "score": h.score,
                 "excerpt": h.excerpt.text,
                 "highlights": [list(span) for span in h.excerpt.highlights],
+                "date": h.date.day.isoformat() if h.date else None,
             }
             for h in answer.hits
         ],
@@ -42,8 +42,17 @@ def search_json(answer: SearchAnswer) -> dict[str, Any]:
     }
 
 
-def reports_json(corpus: Corpus) -> dict[str, Any]:
+def _date_fields(engine: SearchEngine, report_id: str) -> dict[str, str | None]:
+    when = engine.report_date(report_id)
+    return {
+        "date": when.day.isoformat() if when else None,
+        "date_source": when.source if when else None,
+    }
+
+
+def reports_json(engine: SearchEngine) -> dict[str, Any]:
     """`llmtrend reports --json`."""
+    corpus = engine.corpus
     return {
         "reports": [
             {
@@ -54,6 +63,7 @@ def reports_json(corpus: Corpus) -> dict[str, Any]:
                     for s in r.sections
                 ],
                 "path": r.path,
+                **_date_fields(engine, r.id),
             }
             for r in corpus.reports
         ],

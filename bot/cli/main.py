@@ -20,8 +20,8 @@ from bot.cli.json_output import reports_json, search_json
 from bot.cli.text_output import ansi_mark, plain_mark, reports_text, search_text
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
-from bot.reports.loader import load_corpus
 from bot.search.engine import SearchEngine
+from bot.search.live import LiveEngine
 
 logger = logging.getLogger("llmtrend")
 
@@ -112,13 +112,36 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(reports_dir=args.reports_dir)
 
 
+def _live(settings: Settings) -> LiveEngine:
+    """The reports loaded, indexed and dated, as the app would (first-seen days recorded in
+    the state store, so a report with no date of its own keeps the day it first appeared)."""
+    from bot.deps import first_seen_recorder, utc_now
+    from bot.state.connect import open_store
+
+    try:
+        store = open_store(
+            settings.state_url.get_secret_value() if settings.state_url else None,
+            settings.data_dir,
+        )
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    try:
+        live = LiveEngine(settings.reports_dir, first_seen=first_seen_recorder(store, utc_now))
+        started = time.perf_counter()
+        live.load_now()
+        logger.debug("loaded and indexed in %.3f s", time.perf_counter() - started)
+        return live
+    finally:
+        store.dispose()
+
+
 def _engine(args: argparse.Namespace) -> SearchEngine:
-    """Settings, logging, then the reports loaded and indexed."""
+    """Settings, logging, then the reports loaded, indexed and dated."""
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
-    started = time.perf_counter()
-    engine = SearchEngine.build(load_corpus(settings.reports_dir))
-    logger.debug("loaded and indexed in %.3f s", time.perf_counter() - started)
+    engine = _live(settings).current
+    if engine is None:
+        raise RuntimeError("the reports were not loaded")
     return engine
 
 
@@ -139,10 +162,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    configure_logging(settings.log_level, settings.log_format)
-    corpus = load_corpus(settings.reports_dir)
-    _emit(args, reports_json(corpus), reports_text(corpus))
+    engine = _engine(args)
+    _emit(args, reports_json(engine), reports_text(engine))
     return 0
 
 
@@ -177,15 +198,15 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.cli.console import main_console
-    from bot.search.live import LiveEngine
 
     settings = _settings(args)
     # the console is a conversation: only warnings (skipped files) interrupt it by default
     quiet = "WARNING" if settings.log_level == "INFO" else settings.log_level
     configure_logging(quiet, settings.log_format)
-    live = LiveEngine(settings.reports_dir)
-    engine = live.load_now()
-    return main_console(engine, live.trends)
+    live = _live(settings)
+    if live.current is None:
+        raise RuntimeError("the reports were not loaded")
+    return main_console(live.current, live.trends)
 
 
 def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:

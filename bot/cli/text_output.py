@@ -7,8 +7,7 @@ from collections.abc import Callable
 from bot.insights.agreement import Agreement
 from bot.insights.trends import TrendReport
 from bot.render.strings import no_results_text
-from bot.reports.model import Corpus
-from bot.search.engine import SearchAnswer
+from bot.search.engine import SearchAnswer, SearchEngine
 from bot.search.excerpt import Excerpt
 
 Marker = Callable[[str], str]
@@ -59,11 +58,14 @@ def search_text(answer: SearchAnswer, mark: Marker = plain_mark) -> str:
     return "\n".join(lines)
 
 
-def reports_text(corpus: Corpus) -> str:
-    """The loaded reports with their section counts, then skipped files and why."""
+def reports_text(engine: SearchEngine) -> str:
+    """The loaded reports with their dates and section counts, then skipped files and why."""
+    corpus = engine.corpus
     lines = [f"{len(corpus.reports)} reports, {len(corpus.sections)} sections in {corpus.root}"]
     for r in corpus.reports:
-        lines.append(f"  {r.id}: {r.title or '(untitled)'} ({len(r.sections)} sections)")
+        when = engine.report_date(r.id)
+        day = f"{when.day.isoformat()} " if when else ""
+        lines.append(f"  {day}{r.id}: {r.title or '(untitled)'} ({len(r.sections)} sections)")
     if corpus.skipped:
         lines.append(f"Skipped {len(corpus.skipped)} file(s):")
         lines.extend(f"  {s.file}: {s.reason}" for s in corpus.skipped)

@@ -28,7 +28,8 @@ MAX_LISTED_REPORTS = 40
 def _hit_blocks(hit: SearchHit, rank: int) -> list[Block]:
     s = hit.section
     report = hit.report_title or s.report_id
-    heading = f"*{rank}. {plain(report, 300)}*\n§{s.number} {plain(s.title, 300)}"
+    day = f" · {hit.date.day.isoformat()}" if hit.date else ""
+    heading = f"*{rank}. {plain(report, 300)}*\n§{s.number} {plain(s.title, 300)}{day}"
     excerpt = excerpt_mrkdwn(hit.excerpt)
     return [
         section(f"{heading}\n>{excerpt}"),

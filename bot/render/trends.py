@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from bot.insights.agreement import Agreement, Coverage
 from bot.insights.trends import Trend, TrendReport
@@ -22,6 +21,8 @@ from bot.render.blocks import (
 )
 from bot.render.mrkdwn import escape, plain
 from bot.render.strings import no_results_text
+from bot.reports.dates import ReportDate
+from bot.reports.model import Report
 from bot.search.engine import SearchAnswer, SearchEngine
 from bot.slack import ids
 
@@ -184,10 +185,18 @@ def agree_view(view: Agreement) -> Message:
     return message(fallback, [header("Which reports agree?"), *blocks])
 
 
+def _dated(when: ReportDate | None) -> str:
+    """ " · 2026-06-09" (or " · first seen 2026-06-09" for a report with no date of its own)."""
+    if when is None:
+        return ""
+    prefix = "first seen " if when.source == "first-seen" else ""
+    return f" · {prefix}{when.day.isoformat()}"
+
+
 def home_view(
     report: TrendReport | None,
     engine: SearchEngine | None,
-    newest: Sequence[tuple[str, str | None, datetime | None]],
+    newest: Sequence[Report] = (),
 ) -> dict[str, object]:
     """The App Home dashboard: trend grid, newest reports, how to use the commands."""
     blocks: list[Block] = [header("llmtrend: what the reports say")]
@@ -213,11 +222,10 @@ def home_view(
                 "Which agree?", f"{ids.ACTION_HOME_TREND_PREFIX}{rank - 1}", {"q": trend.label}
             )
             blocks.append(block)
-    if newest:
+    if newest and engine is not None:
         lines = [
-            f"• *{plain(title or rid, 150)}* `{plain(rid, 100)}`"
-            + (f" — first seen {seen:%Y-%m-%d}" if seen else "")
-            for rid, title, seen in newest[:5]
+            f"• *{plain(r.title or r.id, 150)}*" + _dated(engine.report_date(r.id))
+            for r in newest[:5]
         ]
         blocks += [divider(), section("*Newest reports*\n" + "\n".join(lines))]
     blocks += [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from bot.reports.model import Corpus, Report, SkippedFile
@@ -133,6 +134,6 @@ def load_corpus(root: Path | str, previous: Corpus | None = None) -> Corpus:
         if not report.sections:
             skip(rel, "no text found")
             continue
-        reports.append(Report(report.id, report.title, report.path, report.sections, digest))
+        reports.append(replace(report, content_hash=digest))
     reports.sort(key=lambda r: r.id)
     return Corpus(str(root_path), tuple(reports), tuple(skipped), tuple(warnings))

@@ -6,8 +6,12 @@ broken file can be skipped with a reason while every other report still loads.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.reports.dates import DateSource
 
 SectionKind = Literal["section", "intro", "conclusion"]
 
@@ -33,6 +37,9 @@ class Report:
     path: str
     sections: tuple[Section, ...]
     content_hash: str = ""
+    #: The report's own date (front matter, file name or title); None: see first-seen.
+    date: dt.date | None = None
+    date_source: DateSource | None = None
 
 
 @dataclass(frozen=True, slots=True)

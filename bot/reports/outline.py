@@ -15,6 +15,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from bot.reports.dates import intrinsic_date
 from bot.reports.model import Report, Section, SectionKind
 from bot.reports.scan import (
     BOLD_RANK,
@@ -76,7 +77,8 @@ class _Entry:
 
 def parse_report(text: str, report_id: str, path: str = "") -> Report:
     """Parse one report's markdown into sections (pure: no file access)."""
-    scan, meta_title = scan_report(text)
+    scan, meta = scan_report(text)
+    meta_title = meta.get("title")
     lines = scan.lines
 
     lead = _title_candidate(scan)
@@ -109,7 +111,15 @@ def parse_report(text: str, report_id: str, path: str = "") -> Report:
         )
         for pos, e in enumerate(entries, start=1)
     )
-    return Report(id=report_id, title=doc_title or None, path=path, sections=sections)
+    dated = intrinsic_date(meta.get("date"), path, doc_title)
+    return Report(
+        id=report_id,
+        title=doc_title or None,
+        path=path,
+        sections=sections,
+        date=dated[0] if dated else None,
+        date_source=dated[1] if dated else None,
+    )
 
 
 # --- choosing the structure ---------------------------------------------------------------

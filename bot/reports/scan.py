@@ -87,15 +87,15 @@ class Scan:
         self.bare = {i for h in self.headings if not h.rest for i in range(h.start, h.end)}
 
 
-def scan_report(text: str) -> tuple[Scan, str | None]:
-    """The report's lines and heading candidates, and the front matter's title if any."""
+def scan_report(text: str) -> tuple[Scan, dict[str, str]]:
+    """The report's lines and heading candidates, and its front matter's `title`/`date`."""
     lines = _normalise(text)
-    lines, meta_title = _strip_front_matter(lines)
+    lines, meta = _strip_front_matter(lines)
     lines = _unwrap_fence(lines)
     scan = _scan(lines)
     _drop_toc(scan)
     scan.index_bare_headings()
-    return scan, meta_title
+    return scan, meta
 
 
 def _normalise(text: str) -> list[str]:
@@ -104,28 +104,34 @@ def _normalise(text: str) -> list[str]:
     return text.split("\n")
 
 
-def _strip_front_matter(lines: list[str]) -> tuple[list[str], str | None]:
-    """Drop YAML front matter at the top; its `title:` can serve as the report title."""
+#: Front-matter keys the report keeps: its title, and its date under any usual name.
+_META_KEYS = {"title": "title", "date": "date", "published": "date", "created": "date"}
+
+
+def _strip_front_matter(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Drop YAML front matter at the top; its `title:` and `date:` describe the report."""
     if not lines or lines[0].strip() != "---":
-        return lines, None
+        return lines, {}
     for end in range(1, min(len(lines), 60)):
         if lines[end].strip() in ("---", "..."):
             break
     else:
-        return lines, None
+        return lines, {}
     block = [ln for ln in lines[1:end] if ln.strip()]
     if not block or not all(
         _YAML_KEY.match(ln) or ln.startswith((" ", "\t", "- ")) or ln.lstrip().startswith("#")
         for ln in block
     ):
-        return lines, None
-    title = None
+        return lines, {}
+    meta: dict[str, str] = {}
     for ln in block:
-        m = re.match(r"^title\s*:\s*(.+?)\s*$", ln, re.IGNORECASE)
-        if m:
-            title = m.group(1).strip("'\"").strip() or None
-            break
-    return lines[end + 1 :], title
+        m = re.match(r"^([A-Za-z_]+)\s*:\s*(.+?)\s*$", ln)
+        key = _META_KEYS.get(m.group(1).lower()) if m else None
+        if m and key and key not in meta:
+            value = m.group(2).strip("'\"").strip()
+            if value:
+                meta[key] = value
+    return lines[end + 1 :], meta
 
 
 def _unwrap_fence(lines: list[str]) -> list[str]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.reports.dates import ReportDate
 from bot.reports.model import Corpus, Report, Section
 from bot.search.excerpt import Excerpt, make_excerpt
 from bot.search.index import SectionIndex
@@ -51,6 +53,7 @@ class SearchHit:
     report_title: str | None
     score: float
     excerpt: Excerpt
+    date: ReportDate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ class SearchEngine:
     speller: Speller
     examples: tuple[str, ...] = ()
     _reports: dict[str, Report] = field(default_factory=dict)
+    #: Every report's date (its own, or first-seen): set by the live engine at each load.
+    dates: dict[str, ReportDate] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> SearchEngine:
@@ -101,6 +106,19 @@ class SearchEngine:
     @property
     def analyzer(self) -> Analyzer:
         return self.index.analyzer
+
+    def report_date(self, report_id: str) -> ReportDate | None:
+        """The report's date and where it came from (None before dates are set)."""
+        return self.dates.get(report_id)
+
+    def newest_reports(self, limit: int) -> list[Report]:
+        """The most recently dated reports, newest first (ties by id, for stable output)."""
+
+        def key(r: Report) -> tuple[date, str]:
+            when = self.dates.get(r.id)
+            return (when.day if when else date.min, r.id)
+
+        return sorted(self.corpus.reports, key=key, reverse=True)[:limit]
 
     def report_title(self, report_id: str) -> str | None:
         """The title of a loaded report (None when it has none)."""
@@ -176,6 +194,7 @@ class SearchEngine:
             SearchHit(
                 section=self.index.sections[h.doc],
                 report_title=self.report_title(h.report_id),
+                date=self.report_date(h.report_id),
                 score=h.score,
                 excerpt=self.excerpt(self.index.sections[h.doc], q.terms),
             )

@@ -13,11 +13,13 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.insights.trends import TrendReport, find_trends
 from bot.metrics import Metrics
+from bot.reports.dates import resolve_dates
 from bot.reports.loader import load_corpus
 from bot.reports.model import Corpus
 from bot.search.cache import IndexCache, corpus_key
@@ -26,15 +28,31 @@ from bot.search.engine import SearchEngine
 logger = logging.getLogger(__name__)
 
 
+#: Records a loaded folder's reports and says when each was first seen (blocking).
+FirstSeen = Callable[[Corpus], Mapping[str, date]]
+
+
+def utc_today() -> date:
+    """Today in UTC (the default day for a report first seen now)."""
+    return datetime.now(UTC).date()
+
+
 class LiveEngine:
     """Holds the current SearchEngine for a reports folder, and its trends."""
 
     def __init__(
-        self, reports_dir: Path, metrics: Metrics | None = None, cache: IndexCache | None = None
+        self,
+        reports_dir: Path,
+        metrics: Metrics | None = None,
+        cache: IndexCache | None = None,
+        first_seen: FirstSeen | None = None,
+        today: Callable[[], date] = utc_today,
     ) -> None:
         self.reports_dir = reports_dir
         self.metrics = metrics
         self.cache = cache
+        self.first_seen = first_seen
+        self.today = today
         self.current: SearchEngine | None = None
         self.trends: TrendReport | None = None
         self.ready = asyncio.Event()
@@ -46,6 +64,7 @@ class LiveEngine:
         """Load, index and find trends synchronously (the console and the CLI)."""
         started = time.perf_counter()
         engine = SearchEngine.build(load_corpus(self.reports_dir))
+        self._date(engine)
         self._swap(engine, time.perf_counter() - started)
         self.trends = find_trends(engine.index)
         self.trends_ready.set()
@@ -68,6 +87,7 @@ class LiveEngine:
         else:
             engine = await asyncio.to_thread(self._build_quietly, None)
             await asyncio.to_thread(self._store, "engine", key, engine)
+        await asyncio.to_thread(self._date, engine)
         self._swap(engine, time.perf_counter() - started)
         trends = await asyncio.to_thread(self._cached, "trends", key)
         if isinstance(trends, TrendReport):
@@ -80,6 +100,20 @@ class LiveEngine:
     def _build_quietly(self, corpus: Corpus | None) -> SearchEngine:
         with _quiet_gc():
             return SearchEngine.build(corpus or load_corpus(self.reports_dir))
+
+    def _date(self, engine: SearchEngine) -> None:
+        """Record the reports' first-seen days and give every report its date.
+
+        If the state store fails, undated reports are dated today for now (they are
+        recorded at the next load) and the failure is logged.
+        """
+        days: Mapping[str, date] = {}
+        if self.first_seen is not None:
+            try:
+                days = self.first_seen(engine.corpus)
+            except Exception:
+                logger.exception("recording first-seen reports failed; undated reports: today")
+        engine.dates = resolve_dates(engine.corpus.reports, days, self.today())
 
     def _cached(self, kind: str, key: str) -> object | None:
         return self.cache.load(kind, key) if self.cache else None
@@ -103,6 +137,7 @@ class LiveEngine:
         if old is not None and _same(corpus, old.corpus):
             return None
         engine = await asyncio.to_thread(self._build_quietly, corpus)
+        await asyncio.to_thread(self._date, engine)
         self._swap(engine, time.perf_counter() - started)
         if self.metrics is not None:
             self.metrics.reloads.inc()

@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -23,7 +23,6 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.deps import Deps
 from bot.reports.watch import Snapshot, snapshot, watch
-from bot.search.engine import SearchEngine
 from bot.slack.client import slack_error
 from bot.slack.observed import ObservedApp
 from handlers import Registered, register_handlers
@@ -32,7 +31,6 @@ logger = logging.getLogger("llmtrend")
 
 EVENTS_PATH = "/slack/events"
 CLAIM_RETENTION = timedelta(days=1)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TRENDS_WAIT_SECONDS = 180.0
 PURGE_EVERY_SECONDS = 3600.0
 
@@ -126,44 +124,29 @@ async def _purge_claims(deps: Deps) -> None:
 
 
 async def load_and_record(deps: Deps, retry_seconds: float = 10.0) -> None:
-    """Load the index (then trends), and record when each report was first seen.
+    """Load the index (then trends); the load records when each report was first seen.
 
     A load that fails (the reports folder unmounted, say) is logged and tried again, so the
     app becomes ready once the folder is back instead of answering "loading" forever.
     """
     while True:
         try:
-            engine = await deps.live.load()
-            break
+            await deps.live.load()
+            return
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("loading the reports failed; trying again in %.0f s", retry_seconds)
             await asyncio.sleep(retry_seconds)
-    await _record(deps, engine)
 
 
 async def reload_and_record(deps: Deps) -> None:
-    """A changed folder: rebuild and swap; new reports feed the next digest."""
+    """A changed folder: rebuild and swap; new reports (recorded by the load) feed digests."""
     try:
-        engine = await deps.live.reload()
+        await deps.live.reload()
     except Exception:
         deps.metrics.reload_failures.inc()
         raise
-    if engine is not None:
-        await _record(deps, engine)
-
-
-async def _record(deps: Deps, engine: SearchEngine) -> None:
-    try:
-        items = [(r.id, r.content_hash) for r in engine.corpus.reports]
-        # the very first load seeds the record: those reports are not "new" in a digest
-        when = deps.clock() if await deps.store.has_any_reports() else EPOCH
-        new = await deps.store.record_reports(items, when)
-        if new:
-            logger.info("%d reports seen for the first time", len(new))
-    except Exception:
-        logger.exception("recording first-seen reports failed")
 
 
 async def _watch_reports(deps: Deps, before_load: Snapshot) -> None:

@@ -123,7 +123,20 @@ _V1 = _define_v1(sa.MetaData())
 EVENTS = _V1["event_claims"]
 SUBSCRIPTIONS = _V1["subscriptions"]
 DIGESTS = _V1["digest_claims"]
-REPORTS = _V1["report_first_seen"]
+
+#: report_first_seen as migration 2 leaves it: `initial` marks the rows of the very first
+#: load (the folder as it was at install time), which a digest never announces as new.
+REPORTS = sa.Table(
+    "report_first_seen",
+    sa.MetaData(),
+    sa.Column("report_id", sa.String(512), primary_key=True),
+    sa.Column("content_hash", sa.String(128), primary_key=True),
+    sa.Column("first_seen", UTCDateTime(), nullable=False),
+    sa.Column("initial", sa.Boolean(), nullable=False, server_default=sa.false()),
+)
+
+#: What migration 1 wrote for the first load's reports before `initial` existed.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _migrate_1(conn: Connection) -> None:
@@ -133,8 +146,25 @@ def _migrate_1(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _migrate_2(conn: Connection) -> None:
+    """Mark the first load's reports `initial`, and give them a real first-seen day.
+
+    Version 1 stored the first load as 1970-01-01 so digests would not call it new; that
+    date then showed in the Home tab. The day of this migration is the closest real day.
+    """
+    default = "false" if conn.dialect.name == "postgresql" else "0"
+    conn.exec_driver_sql(
+        f"ALTER TABLE report_first_seen ADD COLUMN initial BOOLEAN NOT NULL DEFAULT {default}"
+    )
+    conn.execute(
+        sa.update(REPORTS)
+        .where(REPORTS.c.first_seen <= _EPOCH)
+        .values(initial=True, first_seen=datetime.now(UTC))
+    )
+
+
 #: Ordered migration steps: step i brings the schema to version i + 1. Append only.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1, _migrate_2)
 
 
 def current_version(conn: Connection) -> int:

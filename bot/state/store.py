@@ -61,6 +61,14 @@ def _digest(row: sa.Row[Any]) -> DigestClaim:
     )
 
 
+def _as_utc(value: Any) -> datetime:
+    """An aggregate's datetime: SQLite hands back text or a naive value, PostgreSQL aware."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"not a timestamp: {value!r}")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _changed_one(statement: sa.Update | sa.Delete) -> Callable[[Connection], bool]:
     """Work that runs one UPDATE/DELETE: True if it changed exactly one row."""
     return lambda conn: conn.execute(statement).rowcount == 1
@@ -140,6 +148,10 @@ class StateStore:
     async def close(self) -> None:
         """Close pooled connections (the store is unusable afterwards)."""
         await asyncio.to_thread(self._engine.dispose)
+
+    def dispose(self) -> None:
+        """`close` for callers with no event loop (the command line)."""
+        self._engine.dispose()
 
     async def schema_version(self) -> int:
         """The schema version recorded in the database (for health checks and tests)."""
@@ -438,26 +450,21 @@ class StateStore:
 
     # - first-seen reports -
 
-    async def record_reports(
-        self, items: list[tuple[str, str]], now: datetime
-    ) -> list[tuple[str, str]]:
-        """Remember (report_id, content_hash) pairs; returns those never seen before.
+    def _record_statements(
+        self, unique: list[tuple[str, str]], moment: datetime, initial: bool
+    ) -> list[Any]:
+        """Multi-row INSERT … ON CONFLICT DO NOTHING RETURNING, in batches.
 
-        In input order, without duplicates. When two processes record the same pair at
-        once, only one of them gets it back as new.
+        Only rows a statement created come back, so of two processes recording at once
+        exactly one sees each pair as new; batches keep within SQLite's parameter limit.
         """
-        moment = aware_utc(now, "now")
-        unique = list(dict.fromkeys(items))
         key = (REPORTS.c.report_id, REPORTS.c.content_hash)
-        # Multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: only rows this call created
-        # come back, so of two processes recording at once exactly one sees each as new.
-        # Batches keep each statement within SQLite's bound-parameter limit.
-        statements = [
+        return [
             self._insert(REPORTS)
             .values(
                 [
-                    {"report_id": rid, "content_hash": digest, "first_seen": moment}
-                    for rid, digest in unique[i : i + _RECORD_BATCH]
+                    {"report_id": rid, "content_hash": h, "first_seen": moment, "initial": initial}
+                    for rid, h in unique[i : i + _RECORD_BATCH]
                 ]
             )
             .on_conflict_do_nothing()
@@ -465,21 +472,54 @@ class StateStore:
             for i in range(0, len(unique), _RECORD_BATCH)
         ]
 
+    async def record_reports(
+        self, items: list[tuple[str, str]], now: datetime, *, initial: bool = False
+    ) -> list[tuple[str, str]]:
+        """Remember (report_id, content_hash) pairs; returns those never seen before.
+
+        In input order, without duplicates. When two processes record the same pair at
+        once, only one of them gets it back as new. `initial` rows are never "new" in a
+        digest (the folder as it was when the app was installed).
+        """
+        unique = list(dict.fromkeys(items))
+        statements = self._record_statements(unique, aware_utc(now, "now"), initial)
+
         def run(conn: Connection) -> list[tuple[str, str]]:
-            created = {
-                (row.report_id, row.content_hash)
-                for statement in statements
-                for row in conn.execute(statement)
-            }
+            created = {tuple(row) for statement in statements for row in conn.execute(statement)}
             return [pair for pair in unique if pair in created]
 
         return await self._writing(run)
 
+    def record_first_seen(self, items: list[tuple[str, str]], now: datetime) -> dict[str, datetime]:
+        """Record a loaded folder's reports and return when each report id was first seen.
+
+        Blocking (call it from a worker thread: the loader does). The very first load of an
+        installation is recorded as `initial`, so its reports are dated that day but never
+        announced as new. A report id's first-seen moment is its earliest version's.
+        """
+        unique = list(dict.fromkeys(items))
+        moment = aware_utc(now, "now")
+        ids = sorted({rid for rid, _h in unique})
+        with self._write() as conn:
+            initial = conn.execute(sa.select(REPORTS.c.report_id).limit(1)).first() is None
+            for statement in self._record_statements(unique, moment, initial):
+                conn.execute(statement)
+            first: dict[str, datetime] = {}
+            for i in range(0, len(ids), _RECORD_BATCH):
+                batch = ids[i : i + _RECORD_BATCH]
+                rows = conn.execute(
+                    sa.select(REPORTS.c.report_id, sa.func.min(REPORTS.c.first_seen))
+                    .where(REPORTS.c.report_id.in_(batch))
+                    .group_by(REPORTS.c.report_id)
+                )
+                first.update({rid: _as_utc(seen) for rid, seen in rows})
+        return first
+
     async def reports_first_seen_since(self, t: datetime) -> list[SeenReport]:
-        """Report versions first seen at or after `t`, oldest first."""
+        """Report versions first seen at or after `t`, oldest first; never the first load's."""
         statement = (
             sa.select(REPORTS)
-            .where(REPORTS.c.first_seen >= aware_utc(t, "t"))
+            .where(REPORTS.c.first_seen >= aware_utc(t, "t"), REPORTS.c.initial.is_(False))
             .order_by(REPORTS.c.first_seen, REPORTS.c.report_id, REPORTS.c.content_hash)
         )
 
