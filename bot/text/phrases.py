@@ -1,0 +1,215 @@
+"""Topic phrases as the reports write them, and the items a report is made of.
+
+A report of a news stream is a list of items (a bullet with its lines, a paragraph); the
+same item often comes back in later reports. `items` splits a section into them and
+`item_key` names each one (its link, else its normalised words) so a repeat can be told
+apart from news. `phrases` finds the candidate topics of a text: runs of one to three
+words that a reader accepts as a topic ("Claude Code", "GPT-5.5", "world models"), never
+general English ("we introduce", "however", "results"), dates or weekdays. What counts as
+general English comes from a maintained word-frequency list (wordfreq).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+
+from wordfreq import zipf_frequency
+
+from bot.text.analyzer import stem
+from bot.text.plain import markdown_to_plain
+from bot.text.stopwords import ENGLISH
+
+MAX_WORDS = 3
+#: A single word is a topic only if it is this rare in general English (Zipf scale: 3 is
+#: once per million words; "results" is 5.2, "multimodal" 2.5, "Claude" 3.8).
+RARE_WORD_ZIPF = 3.5
+#: A capitalised word used mid-sentence (a name) may be more common than that.
+NAME_ZIPF = 4.5
+#: A phrase needs at least one word less common than this ("world models": models 4.7).
+PHRASE_WORD_ZIPF = 5.0
+
+_URL = re.compile(r"https?://[^\s)>\]\"']+", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_ITEM_START = re.compile(r"^ {0,1}(?:[-*+•]|\d{1,3}[.)])\s+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+#: Where a phrase cannot run on: punctuation, a dash between spaces, a sentence end.
+_BREAK = re.compile(r"[,;:!?()\[\]{}\"“”«»|/\\<>=…·•]|\.(?=\s|$)|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
+_TOKEN = re.compile(r"[^\W_](?:[\w+]|[.\-'’&](?=[^\W_]))*\+*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_DIGITS = re.compile(r"\d")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+#: Words that never start or end a topic: time, counting, and the verbs of a news item.
+_NOT_TOPIC = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday today yesterday tomorrow week weeks weekly day days daily month
+    months monthly year years yearly quarter tonight morning evening ago last next
+    new latest recent recently first second third one two three four five six seven eight
+    nine ten many much several various also like well according including based using
+    introduce introduces introduced introducing announce announces announced announcing
+    launch launches launched launching release releases released releasing update updates
+    updated read learn see get got make makes made use uses used way ways thing things
+    lot lots more most less least best better good great big bigger small top key major
+    enable enables enabled expose exposes exposed reveal reveals revealed show shows showed
+    help helps helped allow allows allowed offer offers offered bring brings brought boost
+    boosts cut cuts find finds say says said want wants take takes took give gives gave
+    move moves moved build builds built discover discovers discovered explain explains
+    improve improves improved increase increases increased reduce reduces reduced create
+    creates created train trains trained become becomes became need needs needed
+    make making makes start starts started keep keeps kept turn turns turned
+    http https www com org html amp nbsp
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A candidate topic: its key (stemmed, lowercase) and its form as written.
+
+    A single word's `name` says whether it was written as a name here (capitalised
+    mid-sentence, OpenAI, Qwen3); whether a word is a topic is decided over all its uses
+    (`is_topic_word`), since "Healthcare" in one title and "healthcare" in another are one.
+    """
+
+    key: str
+    surface: str
+    name: bool = False
+
+    @property
+    def single(self) -> bool:
+        return " " not in self.key
+
+
+def is_topic_word(word: str, name_share: float) -> bool:
+    """A single word is a topic if general English rarely uses it, or if the reports
+    mostly write it as a name and it is not among the commonest words."""
+    zipf = _zipf(word.casefold())
+    return zipf < RARE_WORD_ZIPF or (name_share >= 0.5 and zipf < NAME_ZIPF)
+
+
+def items(markdown: str) -> list[str]:
+    """A section's items: each top-level list item with its continuation, each paragraph,
+    each heading line."""
+    out: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            block = "\n".join(current).strip()
+            if block:
+                out.append(block)
+            current.clear()
+
+    for line in markdown.split("\n"):
+        if not line.strip():
+            flush()
+        elif _HEADING.match(line) or _ITEM_START.match(line):
+            flush()
+            current.append(line)
+            if _HEADING.match(line):
+                flush()
+        else:
+            current.append(line)
+    flush()
+    return out
+
+
+def item_key(block: str) -> str:
+    """What makes two items the same: the first link in it, else its words.
+
+    Digits are folded ("As of: 2026-01-05" and "As of: 2026-01-06" are one template line),
+    so are case and punctuation.
+    """
+    link = _URL.search(block)
+    if link is not None:
+        url = link.group(0).rstrip(".,;").lower()
+        return "url:" + url.split("#", 1)[0].rstrip("/")
+    words = _NOT_WORD.sub(" ", _DIGITS.sub("0", block.casefold())).strip()
+    return "text:" + words
+
+
+def plain_text(block: str) -> str:
+    """An item as plain words: no markup, inline HTML, entities or links' addresses."""
+    text = html.unescape(_TAG.sub(" ", block)) if "<" in block or "&" in block else block
+    text = _URL.sub(" ", text)
+    return markdown_to_plain(text)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _zipf(word: str) -> float:
+    return float(zipf_frequency(word, "en"))
+
+
+#: The only small words a three-word topic may have inside ("Department of Energy").
+_INNER = frozenset({"of", "for", "and", "&", "de", "the", "in"})
+
+
+def _edge_ok(low: str) -> bool:
+    """Whether a word may start or end a topic phrase: a word, not a number or a date."""
+    return (
+        len(low) > 1
+        and low not in ENGLISH
+        and low not in _NOT_TOPIC
+        and any(c.isalpha() for c in low)
+    )
+
+
+def _is_name(word: str, at_start: bool) -> bool:
+    """A name or a product as written: OpenAI, ChatGPT, Qwen3, GPT-5.5, or Capitalised
+    mid-sentence."""
+    inner_capital = any(c.isupper() for c in word[1:])
+    mixed = word[:1].isalpha() and any(c.isdigit() for c in word)
+    return inner_capital or mixed or (word[:1].isupper() and not at_start)
+
+
+def _topical_phrase(lows: list[str]) -> bool:
+    """Several words make a topic if one of them is less than very common English."""
+    return any(_zipf(low) < PHRASE_WORD_ZIPF for low in lows if low not in ENGLISH)
+
+
+def _key(lows: list[str]) -> str:
+    return " ".join(stem(low.replace("’", "'").removesuffix("'s")) for low in lows)
+
+
+def _cjk_phrases(run: str) -> list[Phrase]:
+    """CJK text has no spaces: its two-character runs stand in for words (never one
+    character alone, which would make every character a topic)."""
+    chars = [c for c in run if _CJK.match(c)]
+    return [Phrase(a + b, a + b) for a, b in zip(chars, chars[1:], strict=False)]
+
+
+def phrases(text: str) -> list[Phrase]:
+    """The candidate topic phrases of a plain text, in order (repeats included)."""
+    found: list[Phrase] = []
+    for line in text.split("\n"):
+        for chunk in _BREAK.split(line):
+            if _CJK.search(chunk):
+                found.extend(_cjk_phrases(chunk))
+                chunk = _CJK.sub(" ", chunk)
+            words = _TOKEN.findall(chunk)
+            if not words:
+                continue
+            lows = [w.casefold() for w in words]
+            edges = [_edge_ok(low) for low in lows]
+            for i in range(len(words)):
+                if not edges[i]:
+                    continue
+                for n in range(1, MAX_WORDS + 1):
+                    j = i + n
+                    if j > len(words):
+                        break
+                    if not edges[j - 1]:
+                        continue
+                    if n == MAX_WORDS and not edges[i + 1] and lows[i + 1] not in _INNER:
+                        continue
+                    if n == 1:
+                        name = _is_name(words[i], at_start=i == 0)
+                        found.append(Phrase(_key(lows[i:j]), words[i], name))
+                    elif _topical_phrase(lows[i:j]):
+                        found.append(Phrase(_key(lows[i:j]), " ".join(words[i:j])))
+    return found
