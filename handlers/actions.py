@@ -36,6 +36,18 @@ def parse_value(raw: str | None) -> tuple[str, int]:
     return query, offset
 
 
+#: The longest window a button may ask for (ten years of reports).
+MAX_DAYS = 3650
+
+
+def parse_days(raw: str | None) -> int:
+    """A longer-window button's value: days. Raises ValueError on a forged value."""
+    days = json.loads(raw or "{}").get("d")
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ValueError("not a window button value")
+    return days
+
+
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def post(body: dict[str, Any], payload: dict[str, Any]) -> None:
         """Answer through response_url; an expired one gets the user an explanation."""
@@ -74,7 +86,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         def make() -> Message:
             query, offset = parse_value(action.get("value"))
             message = answer(
-                Request("search", query), deps.live.current, offset=offset, shareable=ephemeral
+                Request("search", query), deps.live, offset=offset, shareable=ephemeral
             )
             return {"replace_original": True, **message}
 
@@ -90,9 +102,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, offset = parse_value(action.get("value"))
-            message = answer(
-                Request("search", query), deps.live.current, offset=offset, shared_by=user
-            )
+            message = answer(Request("search", query), deps.live, offset=offset, shared_by=user)
             return {"response_type": "in_channel", "replace_original": False, **message}
 
         run(context, body, make, "share")
@@ -105,12 +115,30 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, _offset = parse_value(action.get("value"))
-            message = answer(Request("agree", query), deps.live.current, deps.live.trends)
+            message = answer(Request("agree", query), deps.live)
             return {"response_type": "ephemeral", "replace_original": False, **message}
 
         run(context, body, make, "agree-view")
 
+    @app.action(ids.ACTION_CHANGES_WIDER)
+    async def on_wider(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """What changed over a window twice as long, replacing the message."""
+        await ack()
+
+        def make() -> Message:
+            days = parse_days(action.get("value"))
+            message = answer(Request("changes", f"{days} days"), deps.live)
+            return {"replace_original": True, **message}
+
+        run(context, body, make, "changes-wider")
+
     app.action(ids.ACTION_AGREE)(open_agree_view)
     app.action(re.compile(rf"^{ids.ACTION_TREND_AGREE_PREFIX}\d+$"))(open_agree_view)
-    registered.actions.extend([ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE])
+    app.action(re.compile(rf"^{ids.ACTION_CHANGE_AGREE_PREFIX}\d+$"))(open_agree_view)
+    registered.actions.extend(
+        [ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE, ids.ACTION_CHANGES_WIDER]
+    )
     registered.actions.append(f"{ids.ACTION_TREND_AGREE_PREFIX}*")
+    registered.actions.append(f"{ids.ACTION_CHANGE_AGREE_PREFIX}*")

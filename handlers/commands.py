@@ -21,7 +21,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         if request.kind == "digest":
             message = await digest.handle(deps, command, parse_digest(request.text))
         else:
-            message = answer(request, deps.live.current, deps.live.trends)
+            message = answer(request, deps.live)
         await ack(response_type="ephemeral", **message)
 
     registered.commands.append(ids.COMMAND)

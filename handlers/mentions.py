@@ -63,7 +63,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         request = parse_message(event.get("text"))
 
         async def send() -> None:
-            message = answer(request, deps.live.current, deps.live.trends, shareable=False)
+            message = answer(request, deps.live, shareable=False)
             await deps.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
             )

@@ -66,6 +66,12 @@ def seed_engine(seed_corpus: Corpus) -> SearchEngine:
 
 
 @pytest.fixture(autouse=True)
+def _data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test (and every process it starts) keeps its state in its own folder."""
+    monkeypatch.setenv("LLMTREND_DATA_DIR", str(tmp_path / "llmtrend-data"))
+
+
+@pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reaches the internet: only loopback connections are allowed."""
     from tests.slackfake import block_internet

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
+from pathlib import Path
 
+from bot.ask.answer import Snapshot
 from bot.cli.console import reply_to, run_console
 from bot.cli.terminal import message_to_text
 from bot.search.engine import SearchEngine
 
 
-def test_piped_input_is_answered_and_exits_zero() -> None:
+def test_piped_input_is_answered_and_exits_zero(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
+        env={**os.environ, "LLMTREND_DATA_DIR": str(tmp_path)},
         input="/llmtrend multimodal\n@llmtrend what do the reports say about open source?\n",
         capture_output=True,
         text=True,
@@ -30,7 +34,7 @@ def test_piped_input_is_answered_and_exits_zero() -> None:
 
 
 def test_console_uses_the_same_renderer_as_slack(seed_engine: SearchEngine) -> None:
-    message = reply_to("/llmtrend RLHF", seed_engine)
+    message = reply_to("/llmtrend RLHF", Snapshot(seed_engine))
     text = message_to_text(message)
     assert "Alignment Techniques" in text
     assert "&amp;" not in text and "&lt;" not in text  # unescaped for the terminal
@@ -38,7 +42,7 @@ def test_console_uses_the_same_renderer_as_slack(seed_engine: SearchEngine) -> N
 
 def test_mentions_and_plain_lines_are_answered_visibly(seed_engine: SearchEngine) -> None:
     for line in ("@llmtrend crisis management", "crisis management"):
-        text = message_to_text(reply_to(line, seed_engine))
+        text = message_to_text(reply_to(line, Snapshot(seed_engine)))
         assert "Crisis Management and Simulation" in text
         assert "Share in channel" not in text  # already visible in the channel
 
@@ -48,7 +52,7 @@ def test_help_and_odd_lines(seed_engine: SearchEngine) -> None:
         "/llmtrend\n/llmtrend reports\n\n🎉\n/llmtrend <!channel>\nexit\n/llmtrend x\n"
     )
     stdout = io.StringIO()
-    assert run_console(seed_engine, stdin, stdout) == 0
+    assert run_console(Snapshot(seed_engine), stdin, stdout) == 0
     out = stdout.getvalue()
     assert "Examples" in out
     assert "5 reports" in out
@@ -66,6 +70,6 @@ def test_a_failure_is_said_and_the_console_goes_on(seed_engine: SearchEngine) ->
 
     broken = Broken(seed_engine.corpus, seed_engine.index, seed_engine.speller)
     stdout = io.StringIO()
-    assert run_console(broken, io.StringIO("/llmtrend x\n/llmtrend help\n"), stdout) == 0
+    assert run_console(Snapshot(broken), io.StringIO("/llmtrend x\n/llmtrend help\n"), stdout) == 0
     out = stdout.getvalue()
     assert "something went wrong" in out and "boom" not in out and "Examples" in out

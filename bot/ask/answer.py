@@ -6,11 +6,17 @@ so `llmtrend chat` shows exactly what Slack would.
 
 from __future__ import annotations
 
-from bot.ask.parse import Request
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.ask.parse import Request, parse_window
 from bot.insights.agreement import agree
+from bot.insights.changes import what_changed
+from bot.insights.stream import PhraseIndex
 from bot.insights.trends import TrendReport
 from bot.render import replies, strings
 from bot.render.blocks import Message
+from bot.render.changes import changes_message
 from bot.render.digest import digest_reply
 from bot.render.reports import reports_list
 from bot.render.search import search_results
@@ -22,18 +28,46 @@ from bot.slack.ids import PAGE_SIZE
 AGREE_SHOWN = 8
 #: …and names this many covering and silent reports; the rest are counted.
 AGREE_LISTED = 10
+#: "What changed" lists at most this many topics of each kind in a message.
+CHANGES_SHOWN = 5
+
+
+class Sources(Protocol):
+    """What an answer reads: the engine in service and what was computed from it.
+
+    The live engine is one (`bot.search.live.LiveEngine`); `Snapshot` holds fixed ones.
+    """
+
+    @property
+    def current(self) -> SearchEngine | None: ...
+    @property
+    def trends(self) -> TrendReport | None: ...
+    @property
+    def stream(self) -> PhraseIndex | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Fixed sources: an engine and, when computed, its trends and dated phrase index."""
+
+    current: SearchEngine | None
+    trends: TrendReport | None = None
+    stream: PhraseIndex | None = None
 
 
 def answer(
     request: Request,
-    engine: SearchEngine | None,
-    trends: TrendReport | None = None,
+    sources: Sources,
     *,
     shareable: bool = True,
     offset: int = 0,
     shared_by: str | None = None,
 ) -> Message:
-    """The message that answers a request (ephemeral-style with Share, or visible)."""
+    """The message that answers a request (ephemeral-style with Share, or visible).
+
+    The sources are read once, so a reload in the middle never mixes two indexes.
+    """
+    engine, trends, stream = sources.current, sources.trends, sources.stream
     if request.kind == "help":
         return replies.help_message()
     if request.kind == "digest":  # only a Slack channel can subscribe (the console has none)
@@ -49,5 +83,13 @@ def answer(
     if request.kind == "agree":
         view = agree(engine, request.text, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
         return agree_view(view)
+    if request.kind == "changes":
+        if stream is None:
+            return trends_pending()
+        window = parse_window(request.text)
+        if window.error:
+            return replies.usage_error(window.error)
+        changes = what_changed(stream, since=window.since, days=window.days, top=CHANGES_SHOWN)
+        return changes_message(changes, engine)
     result = engine.search(request.text, top=PAGE_SIZE, offset=offset)
     return search_results(result, shareable=shareable, shared_by=shared_by)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
-RequestKind = Literal["help", "reports", "search", "trends", "agree", "digest"]
+RequestKind = Literal["help", "reports", "search", "trends", "agree", "digest", "changes"]
 
 # Slack's mention markup: <@U123>, <@U123|name>
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -35,6 +36,9 @@ def parse_command(text: str | None) -> Request:
         return Request("reports")
     if first.lower() in ("trends", "trend") and not rest:
         return Request("trends")
+    changes = _CHANGES.match(clean)
+    if changes and _asks_for_window(changes.group("window")):
+        return Request("changes", changes.group("window").strip(" ?.!"))
     if first.lower() == "digest":
         return Request("digest", rest)
     if first.lower() == "agree":
@@ -63,6 +67,9 @@ def parse_message(text: str | None) -> Request:
         return Request("agree", asked.group("topic").strip(" ?.!"))
     if _TRENDS_QUESTION.match(clean):
         return Request("trends")
+    changed = _CHANGES_QUESTION.match(clean)
+    if changed and _asks_for_window(changed.group("window")):
+        return Request("changes", changed.group("window").strip(" ?.!"))
     return parse_command(clean)
 
 
@@ -76,6 +83,81 @@ _TRENDS_QUESTION = re.compile(
     r"^(?:what\s+are\s+(?:the\s+)?|show\s+(?:me\s+)?(?:the\s+)?)?(?:top\s+|main\s+)?trends\??$",
     re.IGNORECASE,
 )
+
+
+# `/llmtrend new`, `changes`, `what's new`, `what changed`, each with an optional window
+_CHANGES = re.compile(
+    r"^(?:new|changes|changed|what'?s\s+new|what\s+is\s+new|what\s+changed|what'?s\s+changed)"
+    r"\b[\s?!.]*(?P<window>.*)$",
+    re.IGNORECASE,
+)
+# "what's new this week?", "what has changed since 2026-06-01", "anything new lately?"
+_CHANGES_QUESTION = re.compile(
+    r"^(?:so\s+)?(?:what'?s|what\s+is|what\s+has|what\s+have|anything|is\s+there\s+anything)"
+    r"\s+(?:been\s+)?(?:new|changed|changing)\b[\s?!.,]*(?:in\s+the\s+reports\s*)?"
+    r"(?P<window>.*)$",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"^(?:since|from|after)\s+(\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
+_LAST_DAYS = re.compile(
+    r"^(?:in\s+)?(?:the\s+)?(?:last|past)?\s*(\d{1,4})\s*(day|days|d|week|weeks|w)$",
+    re.IGNORECASE,
+)
+_NAMED_SPANS = {
+    "": None,
+    "today": 1,
+    "this week": 7,
+    "last week": 7,
+    "past week": 7,
+    "lately": 7,
+    "recently": 7,
+    "this month": 30,
+    "last month": 30,
+    "past month": 30,
+    "this year": 365,
+}
+
+
+#: After "new"/"changes", words that start a window (even a mistyped one) rather than a topic.
+_WINDOW_WORDS = re.compile(r"^(?:since|from|after|last|past|this|in|over|during|for|\d)", re.I)
+
+
+def _asks_for_window(rest: str) -> bool:
+    """`new since …`, `new 30 days`, `new` alone: a window; `new york times`: a search."""
+    words = rest.strip(" ?.!")
+    return not words or parse_window(words).error is None or bool(_WINDOW_WORDS.match(words))
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The window a "what changed" question asks about (neither set: the default)."""
+
+    since: date | None = None
+    days: int | None = None
+    error: str | None = None
+
+
+def parse_window(text: str) -> Window:
+    """ "since 2026-06-01", "30 days", "last 2 weeks", "this month", or nothing."""
+    clean = " ".join(text.lower().split()).strip(" ?.!")
+    clean = re.sub(r"^(?:in|over|during|for)\s+", "", clean)
+    if clean in _NAMED_SPANS:
+        return Window(days=_NAMED_SPANS[clean])
+    since = _SINCE.match(clean)
+    if since:
+        try:
+            return Window(since=date.fromisoformat(since.group(1)))
+        except ValueError:
+            return Window(error=f"{since.group(1)} is not a date. Use YYYY-MM-DD.")
+    last = _LAST_DAYS.match(clean)
+    if last:
+        n = int(last.group(1)) * (7 if last.group(2).startswith("w") else 1)
+        if n >= 1:
+            return Window(days=n)
+    return Window(
+        error=f"I can't tell which days `{text}` means. Try `/llmtrend new`, "
+        "`/llmtrend new 30 days` or `/llmtrend new since 2026-06-01`."
+    )
 
 
 DigestAction = Literal["status", "on", "off", "preview"]

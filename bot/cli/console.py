@@ -11,13 +11,11 @@ import logging
 import sys
 from typing import TextIO
 
-from bot.ask.answer import answer
+from bot.ask.answer import Sources, answer
 from bot.ask.parse import parse_command, parse_message
 from bot.cli.terminal import message_to_text
-from bot.insights.trends import TrendReport
 from bot.render import replies
 from bot.render.blocks import Message
-from bot.search.engine import SearchEngine
 
 logger = logging.getLogger("llmtrend.console")
 
@@ -27,17 +25,15 @@ BANNER = (
 )
 
 
-def reply_to(line: str, engine: SearchEngine | None, trends: TrendReport | None = None) -> Message:
+def reply_to(line: str, sources: Sources) -> Message:
     """What Slack would answer to one line typed in a channel or DM."""
     text = line.strip()
     if text.lower().startswith("/llmtrend"):
-        return answer(parse_command(text[len("/llmtrend") :]), engine, trends)
-    return answer(parse_message(text), engine, trends, shareable=False)
+        return answer(parse_command(text[len("/llmtrend") :]), sources)
+    return answer(parse_message(text), sources, shareable=False)
 
 
-def run_console(
-    engine: SearchEngine, stdin: TextIO, stdout: TextIO, trends: TrendReport | None = None
-) -> int:
+def run_console(sources: Sources, stdin: TextIO, stdout: TextIO) -> int:
     """Answer each line until end of input; exit 0."""
     interactive = stdin.isatty()
     color = stdout.isatty()
@@ -56,7 +52,7 @@ def run_console(
         if not interactive:
             print(f"> {line.strip()}", file=stdout)
         try:
-            reply = reply_to(line, engine, trends)
+            reply = reply_to(line, sources)
         except Exception:  # like the Slack app: say so, log the traceback, keep going
             logger.exception("answering %r failed", line.strip()[:200])
             reply = replies.error()
@@ -66,5 +62,5 @@ def run_console(
         stdout.flush()
 
 
-def main_console(engine: SearchEngine, trends: TrendReport | None) -> int:
-    return run_console(engine, sys.stdin, sys.stdout, trends)
+def main_console(sources: Sources) -> int:
+    return run_console(sources, sys.stdin, sys.stdout)

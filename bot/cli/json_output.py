@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.insights.agreement import Agreement
+from bot.insights.changes import Change, Changes, Period
 from bot.insights.trends import Trend, TrendReport
+from bot.render.strings import changes_reason
 from bot.search.engine import SearchAnswer, SearchEngine
 
 
@@ -122,4 +124,67 @@ def agree_json(view: Agreement) -> dict[str, Any]:
         "shared": [{"text": p.text, "reports": list(p.reports)} for p in view.shared],
         "reason": view.reason,
         "truncated": view.query.truncated,
+    }
+
+
+def _period_json(p: Period | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "from": p.start.isoformat(),
+        "to": p.end.isoformat(),
+        "reports": p.reports,
+        "reports_with_news": p.with_news,
+    }
+
+
+def _change_json(c: Change) -> dict[str, Any]:
+    return {
+        "label": c.label,
+        "terms": list(c.terms),
+        "reports_in_window": c.reports_in_window,
+        "reports_before": c.reports_before,
+        "share_in_window": round(c.share_in_window, 4),
+        "share_before": round(c.share_before, 4),
+        "score": c.score,
+        "first_seen": c.first_seen.isoformat(),
+        "sections": [
+            {
+                "report": s.report,
+                "section": s.section,
+                "position": s.position,
+                "title": s.title,
+                "date": s.date.isoformat(),
+            }
+            for s in c.sections
+        ],
+        "sections_total": c.sections_total,
+        "weekly": [
+            {"period": w.start.isoformat(), "reports": w.reports, "total": w.total} for w in c.weeks
+        ],
+    }
+
+
+def changes_json(changes: Changes) -> dict[str, Any]:
+    """`llmtrend changes --json` (and the digest's "changes")."""
+    window = changes.window
+    reason = None
+    if changes.reason is not None:
+        where = f"{window.start.isoformat()} – {window.end.isoformat()}" if window else ""
+        reason = changes_reason(
+            changes.reason,
+            where,
+            window.reports if window else 0,
+            window.end.isoformat() if window else "",
+        )
+    return {
+        "window": _period_json(window),
+        "baseline": _period_json(changes.baseline),
+        "new": [_change_json(c) for c in changes.new],
+        "rising": [_change_json(c) for c in changes.rising],
+        "fading": [_change_json(c) for c in changes.fading],
+        "reason": reason,
+        "reason_code": changes.reason,
+        "widened": changes.widened,
+        "days": changes.days,
     }

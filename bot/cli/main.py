@@ -102,6 +102,19 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
+def _changes_parser() -> _Parser:
+    p = _Parser(
+        prog="llmtrend changes",
+        description="What is new, rising or fading in the recent reports against the earlier.",
+    )
+    p.add_argument("--since", type=_iso_date, help="the window starts this day (YYYY-MM-DD)")
+    p.add_argument("--until", type=_iso_date, help="…and ends this day (default: the newest)")
+    p.add_argument("--days", type=int, metavar="N", help="the N days ending on the newest report")
+    p.add_argument("--top", type=int, default=10, metavar="K", help="topics of each kind (10)")
+    _common(p)
+    return p
+
+
 def _reports_parser() -> _Parser:
     p = _Parser(prog="llmtrend reports", description="List the loaded reports.")
     _common(p)
@@ -135,11 +148,23 @@ def _live(settings: Settings) -> LiveEngine:
         store.dispose()
 
 
+def _quiet(settings: Settings) -> None:
+    """A one-shot command prints its answer; only warnings (skipped files) interrupt it,
+    unless LLMTREND_LOG_LEVEL asks for more."""
+    level = "WARNING" if settings.log_level == "INFO" else settings.log_level
+    configure_logging(level, settings.log_format)
+
+
+def _live_for(args: argparse.Namespace) -> LiveEngine:
+    """Settings, logging, then the reports loaded, indexed, dated and their insights."""
+    settings = _settings(args)
+    _quiet(settings)
+    return _live(settings)
+
+
 def _engine(args: argparse.Namespace) -> SearchEngine:
     """Settings, logging, then the reports loaded, indexed and dated."""
-    settings = _settings(args)
-    configure_logging(settings.log_level, settings.log_format)
-    engine = _live(settings).current
+    engine = _live_for(args).current
     if engine is None:
         raise RuntimeError("the reports were not loaded")
     return engine
@@ -188,6 +213,32 @@ def cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    from bot.cli.json_output import changes_json
+    from bot.cli.terminal import message_to_text
+    from bot.insights.changes import WindowError, what_changed
+    from bot.render.changes import changes_message
+
+    if args.since is not None and args.days is not None:
+        raise UsageError("llmtrend changes: --since and --days cannot be used together")
+    if args.days is not None and args.days < 1:
+        raise UsageError("llmtrend changes: --days must be at least 1")
+    if args.top < 1:
+        raise UsageError("llmtrend changes: --top must be at least 1")
+    live = _live_for(args)
+    if live.stream is None:
+        raise RuntimeError("the reports were not indexed")
+    try:
+        changes = what_changed(
+            live.stream, since=args.since, until=args.until, days=args.days, top=args.top
+        )
+    except WindowError as exc:
+        raise UsageError(f"llmtrend changes: {exc}") from None
+    text = message_to_text(changes_message(changes, live.current))
+    _emit(args, changes_json(changes), text)
+    return 0
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.cli import digest as digest_cli
 
@@ -200,13 +251,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.cli.console import main_console
 
     settings = _settings(args)
-    # the console is a conversation: only warnings (skipped files) interrupt it by default
-    quiet = "WARNING" if settings.log_level == "INFO" else settings.log_level
-    configure_logging(quiet, settings.log_format)
-    live = _live(settings)
-    if live.current is None:
-        raise RuntimeError("the reports were not loaded")
-    return main_console(live.current, live.trends)
+    _quiet(settings)  # the console is a conversation: only warnings interrupt it
+    return main_console(_live(settings))
 
 
 def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
@@ -250,6 +296,7 @@ COMMANDS: dict[str, Command] = {
     "reports": (_reports_parser, cmd_reports, "list the loaded reports and skipped files"),
     "trends": (_trends_parser, cmd_trends, "the topics that recur across reports"),
     "agree": (_agree_parser, cmd_agree, "which reports cover a topic: llmtrend agree open source"),
+    "changes": (_changes_parser, cmd_changes, "what is new, rising or fading lately"),
     "digest": (_digest_parser, cmd_digest, "preview (--dry-run) or post (--send-now) a digest"),
     "chat": (_chat_parser, cmd_chat, "a local console: try the bot with no Slack account"),
     "serve": (_serve_parser, cmd_serve, "serve Slack over HTTP (POST /slack/events)"),

@@ -151,5 +151,7 @@ def build_phrase_index(corpus: Corpus, dates: Mapping[str, ReportDate]) -> Phras
 
 
 def _label(forms: Counter[str]) -> str:
-    """The form the reports write most; ties: the one with capitals (a name), then first."""
-    return max(forms.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0])))[0]
+    """The form the reports write most (ties: the one with capitals, a name), starting
+    with a capital as a heading does ("speculative decoding" → "Speculative decoding")."""
+    form = max(forms.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0])))[0]
+    return form[:1].upper() + form[1:] if form.islower() else form

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.render import strings
 from bot.render.blocks import Message, header, message, section
-from bot.render.mrkdwn import escape
+from bot.render.mrkdwn import escape, plain
 
 
 def help_message() -> Message:
@@ -31,3 +31,8 @@ def error() -> Message:
 def expired() -> Message:
     """A button pressed after Slack's response_url stopped accepting answers."""
     return message(strings.EXPIRED, [section(strings.EXPIRED)])
+
+
+def usage_error(text: str) -> Message:
+    """A request we could not read, with how to write it (text may echo the user's words)."""
+    return message(text, [section(plain(text, 2900))])

@@ -66,13 +66,58 @@ HELP_FALLBACK = "llmtrend: search the trend reports with /llmtrend <query>"
 #: mrkdwn, already escaped (`&lt;` shows as "<").
 HELP_USAGE = (
     "*Search* the reports: `/llmtrend &lt;words or a question&gt;` — the best matching "
-    "sections, each cited (report, §number, title).\n"
+    "sections, each cited (report, §number, title, date).\n"
+    "*What changed*: `/llmtrend new` — topics new, rising or fading in the last 7 days "
+    "(`/llmtrend new 30 days`, `/llmtrend new since 2026-06-01`).\n"
+    "*Trends*: `/llmtrend trends` — the topics that recur across reports.\n"
+    "*Which reports agree*: `/llmtrend agree open source` — who covers a topic, who is silent.\n"
+    "*Daily digest* in this channel: `/llmtrend digest on 08:30 Europe/Paris` "
+    "(`digest off`, `digest preview`, `digest` for its state).\n"
     "*List* the loaded reports: `/llmtrend reports`\n"
-    "*Mention* me in a channel (`@llmtrend what do the reports say about open source?`) "
-    "and I answer in the thread, or send me a direct message."
+    "*Mention* me in a channel (`@llmtrend what's new this week?`) and I answer in the "
+    "thread, or send me a direct message. My *Home* tab shows the trend dashboard."
 )
 ERROR = "Sorry, something went wrong while answering. It has been logged."
 EXPIRED = (
     "That button has expired (Slack allows answers for 30 minutes, 5 times). "
     "Run `/llmtrend` again for fresh results."
 )
+
+
+# --- what changed ---------------------------------------------------------------------------
+
+CHANGES_TITLE = "What changed in the reports"
+CHANGES_KINDS = {
+    "new": ("New", "absent or rare before, now in several reports"),
+    "rising": ("Rising", "in a clearly larger share of the reports than before"),
+    "fading": ("Fading", "in a clearly smaller share of the reports than before"),
+}
+CHANGES_NOTHING = (
+    "Nothing stands out: no topic is new, rising or fading in these reports against the "
+    "ones before."
+)
+CHANGES_WIDER = "Longer window"
+
+
+def changes_reason(reason: str, window: str, reports: int, day: str = "") -> str:
+    """Why there is no comparison to make, and what would give one."""
+    if reason == "one_day":
+        return (
+            f"All {reports} reports are dated the same day ({day}), so there is nothing "
+            "earlier to compare them with yet. Reports are dated by their front matter, "
+            "file name or title, else by the day llmtrend first saw them: as new reports "
+            "arrive, this shows what they bring."
+        )
+    if reason in ("no_baseline", "no_baseline_news"):
+        return (
+            f"No report before {window} brought news to compare with. Try a shorter window, "
+            "for example `/llmtrend new 7 days`."
+        )
+    return f"No report is dated in {window}. Try a longer window: `/llmtrend new 30 days`."
+
+
+def changes_counts(kind: str, in_window: int, window: int, before: int, baseline: int) -> str:
+    """ "in 7 of 9 reports, 1 of 41 before" (fading names the earlier share first)."""
+    now = f"{in_window} of {window} {'report' if window == 1 else 'reports'}"
+    then = f"{before} of {baseline} before"
+    return f"{then}, {now} now" if kind == "fading" else f"in {now}, {then}"

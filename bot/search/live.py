@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.insights.stream import PhraseIndex, build_phrase_index
 from bot.insights.trends import TrendReport, find_trends
 from bot.metrics import Metrics
 from bot.reports.dates import resolve_dates
@@ -55,6 +56,8 @@ class LiveEngine:
         self.today = today
         self.current: SearchEngine | None = None
         self.trends: TrendReport | None = None
+        #: The reports as a dated stream ("what changed"): rebuilt with the trends.
+        self.stream: PhraseIndex | None = None
         self.ready = asyncio.Event()
         self.trends_ready = asyncio.Event()
         #: Whether the last load came from the on-disk cache (for logs and tests).
@@ -67,6 +70,7 @@ class LiveEngine:
         self._date(engine)
         self._swap(engine, time.perf_counter() - started)
         self.trends = find_trends(engine.index)
+        self.stream = build_phrase_index(engine.corpus, engine.dates)
         self.trends_ready.set()
         return engine
 
@@ -91,6 +95,7 @@ class LiveEngine:
         self._swap(engine, time.perf_counter() - started)
         trends = await asyncio.to_thread(self._cached, "trends", key)
         if isinstance(trends, TrendReport):
+            await self.refresh_stream(engine)
             self.trends = trends
             self.trends_ready.set()
         else:
@@ -144,9 +149,20 @@ class LiveEngine:
         await self.refresh_trends(engine)  # until ready, the previous trends are served
         return engine
 
+    async def refresh_stream(self, engine: SearchEngine) -> None:
+        """The dated phrase index of an engine, off the request path (old one kept on error)."""
+        try:
+            stream = await asyncio.to_thread(build_phrase_index, engine.corpus, engine.dates)
+        except Exception:
+            logger.exception("indexing the reports as a stream failed; the previous one stays")
+            return
+        if engine is self.current:
+            self.stream = stream
+
     async def refresh_trends(self, engine: SearchEngine, key: str = "") -> None:
         """Compute the trends of an engine off the request path; keep the old ones on error."""
         started = time.perf_counter()
+        await self.refresh_stream(engine)
         try:
             trends = await asyncio.to_thread(find_trends, engine.index)
         except Exception:

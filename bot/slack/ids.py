@@ -14,3 +14,6 @@ ACTION_TREND_AGREE_PREFIX = "trend_agree_"
 #: On the Home tab there is no response_url: these buttons redraw the Home view in place.
 ACTION_HOME_TREND_PREFIX = "home_trend_"
 ACTION_HOME_BACK = "home_back"
+#: "What changed": each topic's agree view (change_agree_0, …), and a longer window.
+ACTION_CHANGE_AGREE_PREFIX = "change_agree_"
+ACTION_CHANGES_WIDER = "changes_wider"

@@ -39,7 +39,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _BREAK = re.compile(r"[,;:!?()\[\]{}\"“”«»|/\\<>=…·•]|\.(?=\s|$)|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _TOKEN = re.compile(r"[^\W_](?:[\w+]|[.\-'’&](?=[^\W_]))*\+*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_DIGITS = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 #: Words that never start or end a topic: time, counting, and the verbs of a news item.
