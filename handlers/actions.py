@@ -27,6 +27,12 @@ from handlers.errors import notify_response_url
 logger = logging.getLogger("llmtrend.actions")
 
 
+def parse_trend(raw: str | None) -> str | None:
+    """A trend button's trend id, if the value carries one."""
+    trend = json.loads(raw or "{}").get("t")
+    return trend if isinstance(trend, str) else None
+
+
 def parse_value(raw: str | None) -> tuple[str, int]:
     """A search button's value: (query, offset). Raises ValueError on a forged value."""
     data = json.loads(raw or "{}")
@@ -115,7 +121,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, _offset = parse_value(action.get("value"))
-            message = answer(Request("agree", query), deps.live)
+            trend = parse_trend(action.get("value"))
+            message = answer(Request("agree", query, trend=trend), deps.live)
             return {"response_type": "ephemeral", "replace_original": False, **message}
 
         run(context, body, make, "agree-view")

@@ -11,13 +11,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
+from bot.ask.answer import agreement
+from bot.ask.parse import Request
 from bot.deps import Deps
-from bot.insights.agreement import agree
+from bot.insights.trend_time import trend_times
 from bot.render.trends import home_agree_view, home_view
 from bot.slack import ids
 from bot.slack.observed import request_ids
 from handlers import Registered
-from handlers.actions import parse_value
+from handlers.actions import parse_trend, parse_value
 
 NEWEST_SHOWN = 5
 
@@ -25,8 +27,11 @@ NEWEST_SHOWN = 5
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def dashboard() -> dict[str, Any]:
         engine = deps.live.current
-        newest = engine.newest_reports(NEWEST_SHOWN) if engine is not None else []
-        return home_view(deps.live.trends, engine, newest)
+        trends = deps.live.trends
+        if engine is None:
+            return home_view(trends, None)
+        times = trend_times(trends, engine.dates) if trends else {}
+        return home_view(trends, engine, engine.newest_reports(NEWEST_SHOWN), times)
 
     def publish(
         user: str, make: Any, context: AsyncBoltContext, body: dict[str, Any], name: str
@@ -57,7 +62,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             if engine is None:
                 return await dashboard()
             query, _ = parse_value(action.get("value"))
-            return home_agree_view(agree(engine, query, quotes=8, limit=10))
+            request = Request("agree", query, trend=parse_trend(action.get("value")))
+            return home_agree_view(agreement(request, engine, deps.live.trends))
 
         publish(body["user"]["id"], view, context, body, "home-agree")
 

@@ -126,3 +126,30 @@ def test_console_script_and_python_m_bot_agree() -> None:
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)["hits"]
     assert {h["report"][:3] for h in hits} == {"003", "004"}
+
+
+def test_trends_have_ids_and_agree_by_trend_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "trends", "--json")
+    assert code == 0
+    trends = json.loads(out)["trends"]
+    first = trends[0]
+    assert first["id"].startswith("t") and len({t["id"] for t in trends}) == len(trends)
+    for key in ("first_seen", "last_seen", "timeline", "movement"):
+        assert key in first
+    code, out, _ = run(capsys, "agree", "--json", "--trend", first["id"])
+    view = json.loads(out)
+    assert view["trend_id"] == first["id"]
+    assert view["agreeing"] == len(first["reports"])
+    assert sorted(r["report"] for r in view["reports"] if r["covers"]) == first["reports"]
+    code, _out, err = run(capsys, "agree", "--trend", "t000")
+    assert code == 2 and "no trend" in err
+
+
+def test_changes_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "changes", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) >= {"window", "baseline", "new", "rising", "fading", "reason"}
+    assert data["reason"] and "same day" in data["reason"]  # the seeds: one first-seen day
+    code, _out, err = run(capsys, "changes", "--since", "2026-01-01", "--days", "3")
+    assert code == 2 and "--since and --days" in err

@@ -50,9 +50,12 @@ async def test_trend_buttons_open_their_agree_view(app: RunningApp) -> None:
     body = (await app.command("trends")).json()
     buttons = [b["accessory"] for b in body["blocks"] if "accessory" in b]
     first = buttons[0]
+    trend = app.deps.live.trends.trends[0]  # type: ignore[union-attr]
+    assert json.loads(first["value"])["t"] == trend.id
     await app.click(first["action_id"], first["value"], token="trend")
     [call] = await app.fake.wait_for("response_url")
-    assert "5 of 5 reports" in shown_text(call.args)
+    shown = shown_text(call.args)
+    assert f"{len(trend.reports)} of 5 reports" in shown  # the trend's own membership
 
 
 async def test_mention_asking_which_reports_agree(app: RunningApp) -> None:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.ask.parse import Request, parse_window
-from bot.insights.agreement import agree
+from bot.insights.agreement import Agreement, agree, agree_with_trend
 from bot.insights.changes import what_changed
 from bot.insights.stream import PhraseIndex
+from bot.insights.trend_time import trend_times
 from bot.insights.trends import TrendReport
 from bot.render import replies, strings
 from bot.render.blocks import Message
@@ -30,6 +31,15 @@ AGREE_SHOWN = 8
 AGREE_LISTED = 10
 #: "What changed" lists at most this many topics of each kind in a message.
 CHANGES_SHOWN = 5
+
+
+def agreement(request: Request, engine: SearchEngine, trends: TrendReport | None) -> Agreement:
+    """A trend's own agree view when the request names a trend that still exists, else the
+    reports that cover the topic's words."""
+    trend = trends.find(request.trend) if trends and request.trend else None
+    if trend is not None:
+        return agree_with_trend(engine, trend, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
+    return agree(engine, request.text, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
 
 
 class Sources(Protocol):
@@ -79,10 +89,9 @@ def answer(
     if request.kind == "trends":
         if trends is None:
             return trends_pending()
-        return trends_message(trends, engine)
+        return trends_message(trends, engine, trend_times(trends, engine.dates))
     if request.kind == "agree":
-        view = agree(engine, request.text, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
-        return agree_view(view)
+        return agree_view(agreement(request, engine, trends))
     if request.kind == "changes":
         if stream is None:
             return trends_pending()

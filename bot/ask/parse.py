@@ -24,6 +24,8 @@ class Request:
 
     kind: RequestKind
     text: str = ""
+    #: For "agree" from a trend's button: that trend's id (its exact membership).
+    trend: str | None = None
 
 
 def parse_command(text: str | None) -> Request:

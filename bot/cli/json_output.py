@@ -5,10 +5,12 @@ Fields may be added; none is ever renamed or removed. Tests pin the shapes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.insights.agreement import Agreement
 from bot.insights.changes import Change, Changes, Period
+from bot.insights.trend_time import TrendTime
 from bot.insights.trends import Trend, TrendReport
 from bot.render.strings import changes_reason
 from bot.search.engine import SearchAnswer, SearchEngine
@@ -74,8 +76,23 @@ def reports_json(engine: SearchEngine) -> dict[str, Any]:
     }
 
 
-def _trend(trend: Trend) -> dict[str, Any]:
+def _time(when: TrendTime | None) -> dict[str, Any]:
+    if when is None:
+        return {"first_seen": None, "last_seen": None, "timeline": [], "movement": None}
     return {
+        "first_seen": when.first_seen.isoformat(),
+        "last_seen": when.last_seen.isoformat(),
+        "timeline": [
+            {"period": w.start.isoformat(), "reports": w.reports, "total": w.total}
+            for w in when.weeks
+        ],
+        "movement": when.movement,
+    }
+
+
+def _trend(trend: Trend, times: Mapping[str, TrendTime]) -> dict[str, Any]:
+    return {
+        "id": trend.id,
         "label": trend.label,
         "reports": list(trend.reports),
         "sections": [
@@ -88,14 +105,15 @@ def _trend(trend: Trend) -> dict[str, Any]:
             for x in trend.summary
         ],
         "cohesion": trend.cohesion,
+        **_time(times.get(trend.id)),
     }
 
 
-def trends_json(report: TrendReport) -> dict[str, Any]:
-    """`llmtrend trends --json`."""
+def trends_json(report: TrendReport, times: Mapping[str, TrendTime]) -> dict[str, Any]:
+    """`llmtrend trends --json`: in coverage order (the time fields say what moves)."""
     return {
-        "trends": [_trend(t) for t in report.trends],
-        "unique": [_trend(t) for t in report.unique],
+        "trends": [_trend(t, times) for t in report.trends],
+        "unique": [_trend(t, times) for t in report.unique],
         "total_reports": report.total_reports,
         "unique_total": report.unique_total,
     }
@@ -123,6 +141,7 @@ def agree_json(view: Agreement) -> dict[str, Any]:
         ],
         "shared": [{"text": p.text, "reports": list(p.reports)} for p in view.shared],
         "reason": view.reason,
+        "trend_id": view.trend_id,
         "truncated": view.query.truncated,
     }
 

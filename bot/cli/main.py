@@ -80,6 +80,7 @@ def _trends_parser() -> _Parser:
 def _agree_parser() -> _Parser:
     p = _Parser(prog="llmtrend agree", description="Which reports cover a topic.")
     p.add_argument("topic", nargs="*", help="topic words")
+    p.add_argument("--trend", metavar="ID", help="a trend's id (llmtrend trends --json)")
     _common(p)
     return p
 
@@ -195,20 +196,34 @@ def cmd_reports(args: argparse.Namespace) -> int:
 def cmd_trends(args: argparse.Namespace) -> int:
     from bot.cli.json_output import trends_json
     from bot.cli.text_output import trends_text
-    from bot.insights.trends import find_trends
+    from bot.insights.trend_time import trend_times
 
-    engine = _engine(args)
-    report = find_trends(engine.index)
-    _emit(args, trends_json(report), trends_text(report))
+    live = _live_for(args)
+    if live.current is None or live.trends is None:
+        raise RuntimeError("the reports were not loaded")
+    times = trend_times(live.trends, live.current.dates)
+    _emit(args, trends_json(live.trends, times), trends_text(live.trends, times))
     return 0
 
 
 def cmd_agree(args: argparse.Namespace) -> int:
     from bot.cli.json_output import agree_json
     from bot.cli.text_output import agree_text
-    from bot.insights.agreement import agree
+    from bot.insights.agreement import agree, agree_with_trend
 
-    view = agree(_engine(args), " ".join(args.topic))
+    live = _live_for(args)
+    engine = live.current
+    if engine is None:
+        raise RuntimeError("the reports were not loaded")
+    if args.trend:
+        trend = live.trends.find(args.trend) if live.trends else None
+        if trend is None:
+            raise UsageError(
+                f"llmtrend agree: no trend {args.trend!r} (llmtrend trends --json lists them)"
+            )
+        view = agree_with_trend(engine, trend)
+    else:
+        view = agree(engine, " ".join(args.topic))
     _emit(args, agree_json(view), agree_text(view))
     return 0
 

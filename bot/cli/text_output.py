@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from bot.insights.agreement import Agreement
+from bot.insights.trend_time import TrendTime, ranked
 from bot.insights.trends import TrendReport
 from bot.render.strings import no_results_text
 from bot.search.engine import SearchAnswer, SearchEngine
@@ -72,13 +73,16 @@ def reports_text(engine: SearchEngine) -> str:
     return "\n".join(lines)
 
 
-def trends_text(report: TrendReport) -> str:
-    """Trends with their reports (k/N), sections and summary; then single-report topics."""
+def trends_text(report: TrendReport, times: Mapping[str, TrendTime]) -> str:
+    """Trends (new and rising first) with their reports (k/N), movement, sections and
+    summary; then single-report topics."""
     n = report.total_reports
     lines = [f"{len(report.trends)} trends across {n} reports"]
-    for i, t in enumerate(report.trends, start=1):
+    for i, t in enumerate(ranked(report.trends, times), start=1):
+        when = times.get(t.id)
+        moving = f", {when.movement}" if when and when.movement else ""
         lines.append("")
-        lines.append(f"{i}. {t.label} ({len(t.reports)}/{n} reports)")
+        lines.append(f"{i}. {t.label} ({len(t.reports)}/{n} reports{moving}) [{t.id}]")
         lines.append("   " + "; ".join(f"{s.report_id} §{s.number} {s.title}" for s in t.sections))
         for x in t.summary:
             lines.append(f"   - {x.sentence} ({x.report} §{x.section})")

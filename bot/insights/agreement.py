@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.insights.shared_points import SharedPoint, shared_points
+from bot.insights.trends import Trend
 from bot.reports.model import Section
 from bot.search.engine import PreparedQuery, Reason, SearchEngine
 
@@ -57,6 +58,8 @@ class Agreement:
     terms: tuple[str, ...] = field(default=())
     agreeing: int = 0
     total: int = 0
+    #: Set when the view is a trend's: its reports are exactly the trend's.
+    trend_id: str | None = None
 
     @property
     def covering(self) -> tuple[Coverage, ...]:
@@ -153,3 +156,58 @@ def _focus(
         saturation = np.where(present, t_weights[pos] / idf, 0.0)
         focus += np.where(saturation >= SATURATION_MIN, idf, 0.0)
     return np.asarray(focus / total)
+
+
+def agree_with_trend(
+    engine: SearchEngine, trend: Trend, quotes: int | None = None, limit: int | None = None
+) -> Agreement:
+    """A trend's agree view: exactly its reports cover it (each with the passage from its
+    own section), every other report is silent. The same membership as the trend's count,
+    its Home tab entry and its digest line."""
+    q = engine.prepare(trend.label)
+    terms = q.terms if q.reason == "ok" else ()
+    reports = engine.corpus.reports
+    members: dict[str, list[Section]] = {}
+    for s in trend.sections:
+        members.setdefault(s.report_id, []).append(s)
+    index = engine.index
+    # by (report, position): trends may come from the cache, as equal but other objects
+    position = {(s.report_id, s.position): i for i, s in enumerate(index.sections)}
+    scores: dict[int, float] = {}
+    if terms:
+        docs, values = index.score_terms(terms)
+        scores = dict(zip(docs.tolist(), values.tolist(), strict=True))
+
+    def best(sections: list[Section]) -> tuple[Section, float]:
+        ranked = [
+            (scores.get(position.get((s.report_id, s.position), -1), 0.0), -s.position, s)
+            for s in sections
+        ]
+        score, _pos, section = max(ranked, key=lambda r: (r[0], r[1]))
+        return section, score
+
+    covering: list[Coverage] = []
+    for rid in sorted(members, key=lambda r: (-best(members[r])[1], r)):
+        section, score = best(members[rid])
+        quote = None
+        if quotes is None or len(covering) < quotes:
+            quote = engine.excerpt(section, terms).text if terms else section.text[:300]
+        covering.append(
+            Coverage(rid, engine.report_title(rid), True, section, score or None, quote)
+        )
+    silent = [Coverage(r.id, r.title, covers=False) for r in reports if r.id not in members]
+    if limit is not None:
+        covering_shown, silent = covering[:limit], silent[:limit]
+    else:
+        covering_shown = covering
+    points = shared_points(engine, [c.section for c in covering if c.section], terms)
+    return Agreement(
+        topic=trend.label,
+        query=q,
+        reports=(*covering_shown, *silent),
+        shared=points,
+        terms=terms,
+        agreeing=len(members),
+        total=len(reports),
+        trend_id=trend.id,
+    )

@@ -10,6 +10,7 @@ report distinct ("only in one report").
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,8 +40,14 @@ class SummarySentence:
 
 @dataclass(frozen=True, slots=True)
 class Trend:
-    """A topic, the reports that carry it, and what they share."""
+    """A topic, the reports that carry it, and what they share.
 
+    `id` is a function of the folder's contents (its first member section: report id and
+    position), so it is the same on every replica and after every restart, and a trend
+    keeps it when later reports join.
+    """
+
+    id: str
     label: str
     reports: tuple[str, ...]
     sections: tuple[Section, ...]
@@ -57,6 +64,10 @@ class TrendReport:
     unique: tuple[Trend, ...]
     total_reports: int
     unique_total: int = 0
+
+    def find(self, trend_id: str) -> Trend | None:
+        """The trend (or single-report topic) with this id, if it is still one."""
+        return next((t for t in (*self.trends, *self.unique) if t.id == trend_id), None)
 
 
 #: A sparse vector: sorted term ids and their values.
@@ -187,6 +198,12 @@ def find_trends(index: SectionIndex) -> TrendReport:
     return TrendReport(tuple(trends), unique, total_reports, len(singles))
 
 
+def trend_id(anchor: Section) -> str:
+    """A short stable id from a trend's first member section (its report id and position)."""
+    key = f"{anchor.report_id}\x00{anchor.position}".encode()
+    return "t" + hashlib.blake2b(key, digest_size=5).hexdigest()
+
+
 def _build(
     index: SectionIndex,
     vectors: SectionVectors,
@@ -201,7 +218,9 @@ def _build(
     centrality = np.asarray((vectors.matrix[chosen] @ row.T).todense()).ravel()
     described = describe(index, [sections[i] for i in chosen], (ids, values), centrality, titles)
     reports = tuple(sorted({sections[i].report_id for i in chosen}))
+    first = sections[chosen[0]]
     return Trend(
+        id=trend_id(first),
         label=described.label,
         reports=reports,
         sections=tuple(sections[i] for i in chosen),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.insights.agreement import Agreement, Coverage
+from bot.insights.trend_time import TrendTime, ranked
 from bot.insights.trends import Trend, TrendReport
 from bot.render.blocks import (
     MAX_HOME_BLOCKS,
@@ -20,6 +21,7 @@ from bot.render.blocks import (
     section,
 )
 from bot.render.mrkdwn import escape, plain
+from bot.render.spark import sparkline
 from bot.render.strings import no_results_text
 from bot.reports.dates import ReportDate
 from bot.reports.model import Report
@@ -31,6 +33,8 @@ GRID_MAX_REPORTS = 8
 TRENDS_SHOWN = 10
 UNIQUE_SHOWN = 8
 LABEL_WIDTH = 30
+#: Weeks a trend's sparkline shows (the most recent).
+SPARK_WEEKS = 12
 
 
 def short_ids(report_ids: Sequence[str]) -> dict[str, str]:
@@ -78,31 +82,47 @@ def _summary_line(trend: Trend, names: dict[str, str]) -> str:
     return f"\n>{plain(first.sentence, 400)} _({where} §{first.section})_"
 
 
+def _moving(when: TrendTime | None) -> str:
+    """ " · rising `▂▄▇`": the movement and the weekly share, when reports are dated."""
+    if when is None or when.movement is None:
+        return ""
+    spark = sparkline([w.share if w.total else None for w in when.weeks[-SPARK_WEEKS:]])
+    return f" · {when.movement} `{spark}`"
+
+
 def trend_block(
-    trend: Trend, rank: int, total: int, action_id: str, names: dict[str, str]
+    trend: Trend,
+    rank: int,
+    total: int,
+    action_id: str,
+    names: dict[str, str],
+    when: TrendTime | None = None,
 ) -> Block:
-    """One trend: label, k of N, its most central sentence, and a button to its agree view."""
+    """One trend: label, k of N, movement, its most central sentence, its agree button."""
     block = section(
         f"*{rank}. {plain(trend.label, 150)}* · {len(trend.reports)} of {total} reports"
-        f"{_summary_line(trend, names)}"
+        f"{_moving(when)}{_summary_line(trend, names)}"
     )
-    block["accessory"] = button("Which agree?", action_id, {"q": trend.label})
+    block["accessory"] = button("Which agree?", action_id, {"t": trend.id, "q": trend.label})
     return block
 
 
-def trends_message(report: TrendReport, engine: SearchEngine) -> Message:
-    """The top trends as a grid, each with its summary and agree button; then the unique."""
+def trends_message(
+    report: TrendReport, engine: SearchEngine, times: Mapping[str, TrendTime] | None = None
+) -> Message:
+    """The top trends (new and rising first) as a grid, each with its movement, summary and
+    agree button; then the topics only one report has."""
     total = report.total_reports
-    shown = report.trends[:TRENDS_SHOWN]
+    times = times or {}
+    shown = ranked(report.trends, times)[:TRENDS_SHOWN]
     names = short_ids([r.id for r in engine.corpus.reports])
     blocks: list[Block] = [header(f"Trends across {total} reports")]
     if not shown:
         blocks.append(section("No topic recurs across reports yet: every report stands alone."))
     blocks.extend(grid(report, engine, shown))
     for rank, trend in enumerate(shown, start=1):
-        blocks.append(
-            trend_block(trend, rank, total, f"{ids.ACTION_TREND_AGREE_PREFIX}{rank - 1}", names)
-        )
+        action = f"{ids.ACTION_TREND_AGREE_PREFIX}{rank - 1}"
+        blocks.append(trend_block(trend, rank, total, action, names, times.get(trend.id)))
     if len(report.trends) > len(shown):
         blocks.append(context(f"…and {len(report.trends) - len(shown)} smaller trends"))
     if report.unique:
@@ -197,6 +217,7 @@ def home_view(
     report: TrendReport | None,
     engine: SearchEngine | None,
     newest: Sequence[Report] = (),
+    times: Mapping[str, TrendTime] | None = None,
 ) -> dict[str, object]:
     """The App Home dashboard: trend grid, newest reports, how to use the commands."""
     blocks: list[Block] = [header("llmtrend: what the reports say")]
@@ -205,7 +226,8 @@ def home_view(
     elif report is None:
         blocks.append(section(":hourglass_flowing_sand: The trends are being computed…"))
     else:
-        shown = report.trends[:TRENDS_SHOWN]
+        times = times or {}
+        shown = ranked(report.trends, times)[:TRENDS_SHOWN]
         blocks.append(
             section(
                 f"*{len(engine.corpus.reports)} reports* · {len(engine.index)} sections · "
@@ -216,10 +238,12 @@ def home_view(
         for rank, trend in enumerate(shown, start=1):
             block = section(
                 f"*{rank}. {plain(trend.label, 150)}* · {len(trend.reports)} of "
-                f"{report.total_reports} reports"
+                f"{report.total_reports} reports{_moving(times.get(trend.id))}"
             )
             block["accessory"] = button(
-                "Which agree?", f"{ids.ACTION_HOME_TREND_PREFIX}{rank - 1}", {"q": trend.label}
+                "Which agree?",
+                f"{ids.ACTION_HOME_TREND_PREFIX}{rank - 1}",
+                {"t": trend.id, "q": trend.label},
             )
             blocks.append(block)
     if newest and engine is not None:
