@@ -1,7 +1,11 @@
 """Section similarity from the index's own statistics, and each section's nearest neighbours.
 
-A section's vector is its BM25 weights (title words already count three times), L2-normed,
-without the terms that most sections share ("ai", "model": they say nothing about topic).
+A section's vector has two parts, side by side: its BM25 weights (title words already count
+three times), and its title's words alone (idf-weighted), each L2-normed, without the terms
+that most sections share ("ai", "model": they say nothing about topic). The title part is
+the strongest single signal of what a section is about: two sections whose titles share
+their rare words are near even when their bodies are worded apart. Measured on the shared
+samples' judged sections (tests/test_grouping.py), the title part lifts pairwise F1.
 Neighbours are found without comparing all pairs: each section's strongest terms are used
 as a query against capped postings (the sections weighing each term most), in row blocks,
 so the cost stays near-linear at 100,000 sections.
@@ -21,6 +25,10 @@ from bot.search.index import SectionIndex
 
 #: Terms in more than this share of sections are left out of topic vectors.
 MAX_DF_SHARE = 0.25
+#: The title part's weight beside the body part (both unit length before joining).
+TITLE_WEIGHT = 0.5
+#: A title word's weight is at least this (rank-bm25's idf floor can make it tiny).
+MIN_TITLE_IDF = 0.1
 #: How many of a section's strongest terms make its neighbour query.
 QUERY_TERMS = 12
 #: Each query term looks only at the sections that weigh it most.
@@ -40,6 +48,9 @@ class SectionVectors:
     report_of: npt.NDArray[np.int64]
     #: Whether the section is a topic (not an intro or conclusion) with any topic terms.
     eligible: npt.NDArray[np.bool_]
+    #: Columns below this are the vocabulary's term ids (the body part); the title part's
+    #: columns follow, shifted by it.
+    n_terms: int = 0
 
 
 def section_vectors(index: SectionIndex) -> SectionVectors:
@@ -58,12 +69,35 @@ def section_vectors(index: SectionIndex) -> SectionVectors:
     keep = df <= max(2, int(MAX_DF_SHARE * n))
     raw = sp.csr_matrix(postings @ sp.diags(keep.astype(np.float64)))
     raw.eliminate_zeros()
-    norms = np.sqrt(np.asarray(raw.multiply(raw).sum(axis=1)).ravel())
-    inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    matrix = sp.csr_matrix(sp.diags(inv) @ raw)
+    body, norms = _unit_rows(raw)
+    title, _ = _unit_rows(_title_part(index, keep))
+    matrix, _ = _unit_rows(sp.hstack([body, TITLE_WEIGHT * title], format="csr"))
     matrix.sort_indices()  # sparse vectors elsewhere rely on sorted term ids per row
     topical = np.array([is_topic(s) for s in index.sections], dtype=bool)
-    return SectionVectors(matrix, report_of, topical & (norms > 0))
+    return SectionVectors(matrix, report_of, topical & (norms > 0), n_terms)
+
+
+def _unit_rows(m: sp.csr_matrix) -> tuple[sp.csr_matrix, npt.NDArray[np.float64]]:
+    """Rows scaled to unit length (empty rows stay empty), and the rows' norms before."""
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    inv = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_matrix(sp.diags(inv) @ m), norms
+
+
+def _title_part(index: SectionIndex, keep: npt.NDArray[np.bool_]) -> sp.csr_matrix:
+    """Each section's title words (distinct, idf-weighted, frequent terms left out)."""
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, section in enumerate(index.sections):
+        for term in set(index.analyzer.tokens(section.title)):
+            tid = index.term_ids.get(term)
+            if tid is not None and keep[tid]:
+                rows.append(i)
+                cols.append(tid)
+                vals.append(max(float(index.idf[tid]), MIN_TITLE_IDF))
+    shape = (len(index), len(index.term_ids))
+    return sp.csr_matrix((vals, (rows, cols)), shape=shape)
 
 
 #: Titles that frame a report rather than name a topic.

@@ -23,8 +23,9 @@ from bot.search.index import SectionIndex
 
 #: An edge weaker than this is not considered at all.
 EDGE_MIN = 0.12
-#: Two groups merge while the average similarity of their pairs is at least this.
-MERGE_MIN = 0.15
+#: Two groups merge while the average similarity of their pairs is at least this (chosen on
+#: the shared samples' judged pairs, tests/test_grouping.py).
+MERGE_MIN = 0.12
 #: "Only in one report" lists at most this many topics (the most distinctive first).
 MAX_UNIQUE = 50
 
@@ -216,7 +217,9 @@ def _build(
     ids, values = total[0], total[1] / len(chosen)  # the centroid, sparse
     row = sp.csr_matrix((values, ids, [0, len(ids)]), shape=(1, vectors.matrix.shape[1]))
     centrality = np.asarray((vectors.matrix[chosen] @ row.T).todense()).ravel()
-    described = describe(index, [sections[i] for i in chosen], (ids, values), centrality, titles)
+    body = ids < vectors.n_terms  # the vocabulary's columns: what describe() names
+    centroid = (ids[body], values[body])
+    described = describe(index, [sections[i] for i in chosen], centroid, centrality, titles)
     reports = tuple(sorted({sections[i].report_id for i in chosen}))
     first = sections[chosen[0]]
     return Trend(
