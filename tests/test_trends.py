@@ -165,3 +165,65 @@ def test_trends_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(first["sections"][0]) >= {"report", "section", "title"}
     assert set(first["summary"][0]) >= {"report", "section", "sentence"}
     assert first["label"] == "Multimodal capabilities"
+
+
+def test_template_headings_are_containers_not_trends(tmp_path: Path) -> None:
+    """A newsletter's fixed sections (and a dated heading) are not trends; topics are."""
+    from bot.search.live import LiveEngine
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    topics = ["speculative decoding", "world models", "pixel-space diffusion"]
+    for i in range(8):
+        text = (
+            f"# Weekly AI news {i}\n\n## Latest Updates (March {i + 1}, 2026)\n"
+            f"- Item {i}: a vendor shipped something new in its store number {i}.\n\n"
+            "## What Changed Today\n"
+            f"- Notes {i} on pricing, model cards and release notes of vendor {i}.\n\n"
+            f"## {topics[i % 3].title()} Advances\n"
+            f"Researchers report progress on {topics[i % 3]} with new results, and "
+            f"{topics[i % 3]} benchmarks improved again in issue {i}.\n"
+        )
+        (folder / f"2026-03-{i + 1:02d}.md").write_text(text)
+    live = LiveEngine(folder)
+    live.load_now()
+    assert live.trends is not None
+    labels = [t.label.lower() for t in live.trends.trends]
+    assert not any("latest updates" in label or "what changed" in label for label in labels)
+    assert any("speculative decoding" in label for label in labels), labels
+
+
+def test_a_digest_of_papers_is_labelled_by_what_they_share(tmp_path: Path) -> None:
+    """Headings that are paper names: the label is the shared phrase, not one paper."""
+    from bot.search.live import LiveEngine
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    papers = {
+        0: ("Domino", "Domino speeds up speculative decoding with a tree of draft tokens."),
+        3: ("Forgewm", "Forgewm applies speculative decoding to long-context serving."),
+        6: ("Hydra-7", "Hydra-7 trains draft heads for speculative decoding at scale."),
+    }
+    others = [
+        ("Qubit lattice", "Quantum error correction codes for superconducting qubits"),
+        ("Foldnet", "Protein folding predictions with equivariant networks"),
+        ("Rainmaker", "Weather forecasting from satellite radiance"),
+        ("Ledgerly", "Fraud detection in card payments with graph features"),
+        ("Tutorbot", "Tutoring students in algebra with worked examples"),
+        ("Lexicon", "Legal contract review across jurisdictions"),
+        ("Orbitron", "Satellite collision avoidance planning"),
+        ("Seedbank", "Crop yield estimation from drone imagery"),
+    ]
+    for i in range(8):
+        title, topic = others[i]
+        body = f"# Daily papers {i}\n\n## {title}\n{topic}, evaluated on benchmark {i}.\n\n"
+        if i in papers:
+            name, text = papers[i]
+            body += f"## {name}\n{text} The speculative decoding results hold on chat.\n"
+        (folder / f"digest-{i}.md").write_text(body)
+    live = LiveEngine(folder)
+    live.load_now()
+    assert live.trends is not None
+    labels = [t.label for t in live.trends.trends]
+    assert any(label.lower() == "speculative decoding" for label in labels), labels
+    assert not any(label in ("Domino", "Forgewm", "Hydra-7") for label in labels)

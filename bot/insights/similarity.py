@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from bot.insights.template import container_titles, title_key
 from bot.reports.model import Section
 from bot.search.index import SectionIndex
 
@@ -66,14 +67,18 @@ def section_vectors(index: SectionIndex) -> SectionVectors:
     indptr, docs, weights = index.csc_arrays()
     postings = sp.csc_matrix((weights, docs, indptr), shape=(n, n_terms))
     df = np.diff(indptr)
-    keep = df <= max(2, int(MAX_DF_SHARE * n))
+    keep = df <= max(3, int(MAX_DF_SHARE * n))  # a term in 3 sections may be a trend
     raw = sp.csr_matrix(postings @ sp.diags(keep.astype(np.float64)))
     raw.eliminate_zeros()
     body, norms = _unit_rows(raw)
     title, _ = _unit_rows(_title_part(index, keep))
     matrix, _ = _unit_rows(sp.hstack([body, TITLE_WEIGHT * title], format="csr"))
     matrix.sort_indices()  # sparse vectors elsewhere rely on sorted term ids per row
-    topical = np.array([is_topic(s) for s in index.sections], dtype=bool)
+    containers = container_titles(index.sections)
+    topical = np.array(
+        [is_topic(s) and title_key(s.title) not in containers for s in index.sections],
+        dtype=bool,
+    )
     return SectionVectors(matrix, report_of, topical & (norms > 0), n_terms)
 
 

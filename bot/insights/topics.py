@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from bot.reports.model import Section
 from bot.search.index import SectionIndex
+from bot.text.phrases import general_words, is_topic_word, phrases, plain_text
 from bot.text.plain import markdown_to_plain, sentences
 from bot.text.stopwords import ENGLISH
 
@@ -137,7 +138,7 @@ def _label(
         and titles.lift(t, counts[t] / len(sections)) >= MIN_LIFT
     }
     if not shared:
-        return _title_label(most_central.title)
+        return _text_label(index, sections, need) or _title_label(most_central.title)
     best = min(
         range(len(sections)),
         key=lambda i: (
@@ -158,6 +159,45 @@ def _label(
         if rest and not _BREAK.search(title[end : rest[0].start]):
             end = rest[0].end
     return _title_label(title[start:end])
+
+
+#: A text phrase names a group only if its words are not common across the corpus.
+COMMON_SHARE = 0.25
+
+
+def _text_label(index: SectionIndex, sections: list[Section], need: int) -> str | None:
+    """When the titles share nothing (a digest whose headings are paper names), the
+    phrase the sections' texts share: the one most of their reports use, longest first
+    ("Speculative decoding", never one paper's name)."""
+    reports: dict[str, set[str]] = {}
+    forms: dict[str, Counter[str]] = {}
+    names: Counter[str] = Counter()
+    for section in sections:
+        for phrase in phrases(plain_text(section.text)):
+            reports.setdefault(phrase.key, set()).add(section.report_id)
+            forms.setdefault(phrase.key, Counter())[phrase.surface] += 1
+            names[phrase.key] += phrase.name
+    limit = max(3, COMMON_SHARE * len(index))
+
+    def common(word: str) -> bool:
+        return len(index.postings(word)[0]) > limit
+
+    best: tuple[int, int, int, str] | None = None
+    for key, found in reports.items():
+        if len(found) < need or all(common(w) for w in key.split()):
+            continue
+        surface = forms[key].most_common(1)[0][0]
+        uses = sum(forms[key].values())
+        if " " not in key and not is_topic_word(surface, names[key] / uses):
+            continue
+        # most reports first; then fewest everyday words; then the longer phrase
+        rank = (len(found), -general_words(surface), len(key.split()), surface)
+        if best is None or rank[:3] > best[:3]:
+            best = rank
+    if best is None:
+        return None
+    surface = best[3]
+    return surface[:1].upper() + surface[1:] if surface.islower() else surface
 
 
 #: Where a title's topic ends and its subtitle begins ("AI in Education: A New Era").

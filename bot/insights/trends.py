@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from bot.insights.similarity import SectionVectors, neighbour_edges, section_vectors
+from bot.insights.template import container_titles, title_key
 from bot.insights.topics import TitleStats, describe
 from bot.reports.model import Section
 from bot.search.index import SectionIndex
@@ -28,6 +29,8 @@ EDGE_MIN = 0.12
 MERGE_MIN = 0.12
 #: "Only in one report" lists at most this many topics (the most distinctive first).
 MAX_UNIQUE = 50
+#: At most this many template headings are named.
+MAX_CONTAINERS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ class TrendReport:
     unique: tuple[Trend, ...]
     total_reports: int
     unique_total: int = 0
+    #: The folder's template headings (containers, not topics), as first written.
+    containers: tuple[str, ...] = ()
 
     def find(self, trend_id: str) -> Trend | None:
         """The trend (or single-report topic) with this id, if it is still one."""
@@ -196,7 +201,11 @@ def find_trends(index: SectionIndex) -> TrendReport:
     trends.sort(key=lambda t: (-len(t.reports), -t.cohesion, t.label))
     singles.sort(key=lambda item: (-item[0], min(item[1])))
     unique = tuple(_build(index, vectors, m, v, titles) for _, m, v in singles[:MAX_UNIQUE])
-    return TrendReport(tuple(trends), unique, total_reports, len(singles))
+    template = container_titles(sections)
+    containers = tuple(dict.fromkeys(s.title for s in sections if title_key(s.title) in template))[
+        :MAX_CONTAINERS
+    ]
+    return TrendReport(tuple(trends), unique, total_reports, len(singles), containers)
 
 
 def trend_id(anchor: Section) -> str:

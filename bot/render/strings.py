@@ -121,3 +121,18 @@ def changes_counts(kind: str, in_window: int, window: int, before: int, baseline
     now = f"{in_window} of {window} {'report' if window == 1 else 'reports'}"
     then = f"{before} of {baseline} before"
     return f"{then}, {now} now" if kind == "fading" else f"in {now}, {then}"
+
+
+# --- trends -----------------------------------------------------------------------------------
+
+
+def no_trends(containers: tuple[str, ...]) -> str:
+    """Why there are no trends: every report stands alone, or they share a fixed layout."""
+    if containers:
+        named = ", ".join(containers[:6])
+        return (
+            f"These reports share a fixed layout ({named}): those sections are containers, "
+            "not topics, so no trend groups them. `/llmtrend new` shows what their items "
+            "bring, and every section is still searched."
+        )
+    return "No topic recurs across reports yet: every report stands alone."

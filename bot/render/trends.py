@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from bot.insights.agreement import Agreement, Coverage
 from bot.insights.trend_time import TrendTime, ranked
 from bot.insights.trends import Trend, TrendReport
+from bot.render import strings
 from bot.render.blocks import (
     MAX_HOME_BLOCKS,
     Block,
@@ -118,7 +119,7 @@ def trends_message(
     names = short_ids([r.id for r in engine.corpus.reports])
     blocks: list[Block] = [header(f"Trends across {total} reports")]
     if not shown:
-        blocks.append(section("No topic recurs across reports yet: every report stands alone."))
+        blocks.append(section(plain(strings.no_trends(report.containers), 2900)))
     blocks.extend(grid(report, engine, shown))
     for rank, trend in enumerate(shown, start=1):
         action = f"{ids.ACTION_TREND_AGREE_PREFIX}{rank - 1}"

@@ -85,6 +85,11 @@ class Phrase:
         return " " not in self.key
 
 
+def general_words(surface: str) -> int:
+    """How many words of a phrase are everyday English (a label reads better without)."""
+    return sum(_zipf(w.casefold()) >= PHRASE_WORD_ZIPF for w in surface.split())
+
+
 def is_topic_word(word: str, name_share: float) -> bool:
     """A single word is a topic if general English rarely uses it, or if the reports
     mostly write it as a name and it is not among the commonest words."""
