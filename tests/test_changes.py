@@ -274,3 +274,26 @@ def test_candidate_phrases_are_topics_not_english(
     }
     assert topics <= found
     assert not (not_topics & found)
+
+
+def test_a_digest_leads_with_what_changed(tmp_path: Path) -> None:
+    """With news, the digest says what changed and has no arbitrary trend of the day."""
+    from bot.cli.terminal import message_to_text
+    from bot.digests.content import build_digest
+    from bot.insights.trends import find_trends
+    from bot.render.digest import digest_message
+
+    def body(i: int, day: date) -> str:
+        return _daily(i, day, FRESH[i - 21] if i >= 21 else "")
+
+    folder = _stream(tmp_path, 28, body)
+    engine = _engine(folder)
+    trends = find_trends(engine.index)
+    index = build_phrase_index(engine.corpus, engine.dates)
+    day = START + timedelta(days=27)
+    changed = build_digest(engine, trends, day, [], what_changed(index, since=day - timedelta(6)))
+    assert changed.changed and changed.trend_of_the_day is None
+    text = message_to_text(digest_message(changed))
+    assert "What changed" in text and "Speculative decoding" in text
+    quiet = build_digest(engine, trends, day, [], what_changed(index, since=day + timedelta(1)))
+    assert not quiet.changed

@@ -76,3 +76,48 @@ def test_every_trend_equals_its_agree_view(samples_dir: Path) -> None:
         assert sorted(c.report for c in view.covering) == sorted(trend.reports)
         assert all(c.quote for c in view.covering)
         assert len(view.silent) == view.total - len(trend.reports)
+
+
+def test_adding_a_report_does_not_reshuffle_the_trends_it_does_not_join(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    """A two-section report joins the trends it belongs to; every other trend keeps its
+    members and its id."""
+    import shutil
+
+    from bot.insights.trends import find_trends
+    from bot.reports.loader import load_corpus
+    from bot.search.engine import SearchEngine
+
+    folder = tmp_path / "reports"
+    shutil.copytree(samples_dir, folder)  # read from ../shared, never into the project
+    before = find_trends(SearchEngine.build(load_corpus(folder)).index)
+    (folder / "zz_added.md").write_text(
+        "# A new report\n\n## 1. Quantum computing and AI\nQuantum computers may speed up "
+        "training with new qubit hardware.\n\n## 2. Multimodal LLMs\nMultimodal LLMs "
+        "process text, images and audio together; vision-language models keep improving.\n"
+    )
+    after = find_trends(SearchEngine.build(load_corpus(folder)).index)
+
+    def members(t: object) -> frozenset[tuple[str, int]]:
+        return frozenset((s.report_id, s.number) for s in t.sections)  # type: ignore[attr-defined]
+
+    kept = {t.id: members(t) for t in after.trends}
+    joined = {t.id for t in after.trends if any(r == "zz_added" for r in t.reports)}
+    assert joined, "the multimodal section joins its trend"
+    for trend in before.trends:
+        if trend.id in joined:
+            assert members(trend) <= kept[trend.id]
+            continue
+        assert kept.get(trend.id) == members(trend), trend.label
+
+
+def test_trends_are_deterministic(samples_dir: Path) -> None:
+    from bot.insights.trends import find_trends
+    from bot.reports.loader import load_corpus
+    from bot.search.engine import SearchEngine
+
+    runs = [find_trends(SearchEngine.build(load_corpus(samples_dir)).index) for _ in range(2)]
+    assert [(t.id, t.label, t.reports) for t in runs[0].trends] == [
+        (t.id, t.label, t.reports) for t in runs[1].trends
+    ]

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.cli.json_output import changes_json
 from bot.cli.terminal import message_to_text
 from bot.config import Settings, SettingsError
 from bot.digests.content import Digest
@@ -27,6 +28,7 @@ def digest_json(digest: Digest, message: dict[str, Any]) -> dict[str, Any]:
         "text": message["text"],
         "blocks": message["blocks"],
         "consensus": [{"label": t.label, "reports": list(t.reports)} for t in digest.consensus],
+        "changes": changes_json(digest.changes) if digest.changes else None,
     }
 
 

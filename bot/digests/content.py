@@ -1,15 +1,18 @@
-"""What a daily digest says: new reports, the trend of the day, the consensus (pure).
+"""What a daily digest says (pure): the news since the channel's last digest.
 
-The trend of the day is chosen by date, rotating through the trends, so every channel
-gets the same trend on the same date and consecutive days show different trends.
+It leads with what changed: the reports first seen since then with their strongest
+sections, then the topics new or rising in the reports dated after the last digest's day
+against those before, then where most reports agree. Only when nothing changed does it
+fall back to a trend of the day, rotated by date (the same for every channel that day).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.insights.changes import Changes
 from bot.insights.trends import Trend, TrendReport
 from bot.reports.model import Report, Section
 from bot.search.engine import SearchEngine
@@ -38,6 +41,14 @@ class Digest:
     consensus: tuple[Trend, ...]
     total_reports: int
     trends_pending: bool = False
+    #: New, rising and fading topics since the channel's last digest (None: not computed).
+    changes: Changes | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is news: new reports, or topics new or rising since last time."""
+        moved = self.changes is not None and bool(self.changes.new or self.changes.rising)
+        return bool(self.new_reports) or moved
 
 
 def trend_of_the_day(trends: TrendReport | None, day: date) -> Trend | None:
@@ -70,18 +81,27 @@ def strongest_sections(report: Report, trends: TrendReport | None) -> tuple[Sect
 
 
 def build_digest(
-    engine: SearchEngine, trends: TrendReport | None, day: date, new_ids: Sequence[str]
+    engine: SearchEngine,
+    trends: TrendReport | None,
+    day: date,
+    new_ids: Sequence[str],
+    changes: Changes | None = None,
 ) -> Digest:
-    """The digest for `day`, given the ids of reports first seen since the last one."""
+    """The digest for `day`, given the ids of reports first seen since the last one and
+    what changed in the reports dated since then."""
     wanted = set(new_ids)
     new = tuple(
         NewReport(r, strongest_sections(r, trends)) for r in engine.corpus.reports if r.id in wanted
     )
-    return Digest(
+    digest = Digest(
         date=day,
-        trend_of_the_day=trend_of_the_day(trends, day),
+        trend_of_the_day=None,
         new_reports=new,
         consensus=consensus(trends),
         total_reports=len(engine.corpus.reports),
         trends_pending=trends is None,
+        changes=changes,
     )
+    if digest.changed:
+        return digest
+    return replace(digest, trend_of_the_day=trend_of_the_day(trends, day))

@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.digests.content import Digest, build_digest
 from bot.digests.schedule import is_skipped, local_date, parse_time, parse_timezone, scheduled_at
+from bot.insights.changes import Changes, what_changed
 from bot.metrics import Metrics
 from bot.render.digest import DIGEST_EVENT_TYPE, digest_message, digest_metadata
 from bot.search.live import LiveEngine
@@ -53,6 +54,8 @@ STALE_CLAIM = timedelta(minutes=5)
 RECHECK_UNKNOWN = timedelta(seconds=30)
 HISTORY_MESSAGES = 200
 CHECK_EVERY_SECONDS = 30.0
+#: New and rising topics a digest names (each kind).
+DIGEST_TOPICS = 3
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -246,16 +249,29 @@ class DigestRunner:
         if engine is None:
             return None
         since = now - timedelta(days=1)
+        changed_since: date | None = None  # the day after the last digest's
         if team and channel:
             last = await self.store.last_digest(team, channel)
             sub = await self.store.get_subscription(team, channel)
             if last is not None and last.sent_at is not None:
                 since = last.sent_at
+                changed_since = last.local_date + timedelta(days=1)
             elif sub is not None:
                 since = sub.created_at
         seen = await self.store.reports_first_seen_since(since)
         new_ids = sorted({r.report_id for r in seen if since < r.first_seen <= now})
-        return build_digest(engine, self.live.trends, day, new_ids)
+        return build_digest(
+            engine, self.live.trends, day, new_ids, self._changes(changed_since, day)
+        )
+
+    def _changes(self, since: date | None, day: date) -> Changes | None:
+        """What changed in the reports dated after the last digest (else the last 7 days)."""
+        stream = self.live.stream
+        if stream is None:
+            return None
+        if since is not None and since > day:
+            return None
+        return what_changed(stream, since=since, until=day if since else None, top=DIGEST_TOPICS)
 
     async def pause_team(self, team_id: str, reason: str) -> int:
         """Pause every digest of a workspace (the app was uninstalled, its tokens revoked)."""

@@ -22,6 +22,7 @@ from scipy.special import xlogy
 
 from bot.insights.stream import PhraseIndex
 from bot.insights.timeline import Week, timeline
+from bot.text.phrases import commonness
 
 ChangeKind = Literal["new", "rising", "fading"]
 
@@ -239,7 +240,7 @@ def what_changed(
         where = in_window if kind != "fading" else before
         rows = sorted(
             np.flatnonzero(mask).tolist(),
-            key=lambda r: (-score[r], -support[r], index.labels[r]),
+            key=lambda r: (-score[r], -support[r], commonness(index.labels[r]), index.labels[r]),
         )
         chosen: list[tuple[int, set[int], list[int]]] = []
         for row in rows:

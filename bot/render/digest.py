@@ -22,6 +22,9 @@ from bot.render.mrkdwn import plain
 from bot.slack import ids
 from bot.state.records import Subscription
 
+#: Topic buttons under "what changed" (the agree views), at most.
+MAX_DIGEST_BUTTONS = 4
+
 #: Message metadata on every digest: recovery looks for it before posting again.
 DIGEST_EVENT_TYPE = "llmtrend_digest"
 
@@ -52,7 +55,32 @@ def digest_message(digest: Digest) -> Message:
         blocks.append(
             context(f"No new reports since the last digest · {digest.total_reports} reports loaded")
         )
-    buttons = []
+    buttons: list[dict[str, object]] = []
+    changes = digest.changes
+    if changes is not None and (changes.new or changes.rising):
+        lines = []
+        for kind in ("new", "rising"):
+            for change in getattr(changes, kind):
+                name = strings.CHANGES_KINDS[kind][0]
+                counts = strings.changes_counts(
+                    kind,
+                    change.reports_in_window,
+                    changes.window.with_news if changes.window else 0,
+                    change.reports_before,
+                    changes.baseline.with_news if changes.baseline else 0,
+                )
+                lines.append(f"• {name}: *{plain(change.label, 120)}* — {counts}")
+                if len(buttons) < MAX_DIGEST_BUTTONS:
+                    buttons.append(
+                        button(
+                            change.label[:60],
+                            f"{ids.ACTION_CHANGE_AGREE_PREFIX}{len(buttons)}",
+                            {"q": change.label},
+                        )
+                    )
+        blocks.append(divider())
+        blocks.append(section("*What changed*\n" + "\n".join(lines)))
+        fallback.append("What changed: " + ", ".join(c.label for c in changes.new + changes.rising))
     trend = digest.trend_of_the_day
     if trend is not None:
         summary = "\n".join(
@@ -67,7 +95,11 @@ def digest_message(digest: Digest) -> Message:
             )
         )
         buttons.append(
-            button("Which reports agree?", f"{ids.ACTION_TREND_AGREE_PREFIX}0", {"q": trend.label})
+            button(
+                "Which reports agree?",
+                f"{ids.ACTION_TREND_AGREE_PREFIX}0",
+                {"t": trend.id, "q": trend.label},
+            )
         )
         fallback.append(f"Trend of the day: {trend.label}")
     elif digest.trends_pending:
@@ -81,7 +113,9 @@ def digest_message(digest: Digest) -> Message:
         for i, t in enumerate(digest.consensus[:4], start=1):
             if t is not trend:
                 buttons.append(
-                    button(t.label, f"{ids.ACTION_TREND_AGREE_PREFIX}{i}", {"q": t.label})
+                    button(
+                        t.label, f"{ids.ACTION_TREND_AGREE_PREFIX}{i}", {"t": t.id, "q": t.label}
+                    )
                 )
     if buttons:
         blocks.append(actions(*buttons))

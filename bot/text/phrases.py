@@ -85,6 +85,12 @@ class Phrase:
         return " " not in self.key
 
 
+def commonness(surface: str) -> float:
+    """How everyday a phrase's words are (mean Zipf frequency): ties go to the rarer topic."""
+    words = [w.casefold() for w in _TOKEN.findall(surface)] or [surface.casefold()]
+    return sum(_zipf(w) for w in words) / len(words)
+
+
 def general_words(surface: str) -> int:
     """How many words of a phrase are everyday English (a label reads better without)."""
     return sum(_zipf(w.casefold()) >= PHRASE_WORD_ZIPF for w in surface.split())
