@@ -48,7 +48,7 @@ async def stream_app(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Run
     write_stream(reports)
     settings = app_settings(fake_slack, tmp_path / "data", reports_dir=reports)
     async with run_app(settings, fake_slack) as running:
-        await asyncio.wait_for(running.deps.live.trends_ready.wait(), timeout=30)
+        await asyncio.wait_for(running.deps.live.stream_ready.wait(), timeout=30)
         yield running
 
 
@@ -99,6 +99,12 @@ async def test_a_mention_asking_whats_new(stream_app: RunningApp) -> None:
 
 
 async def test_undated_reports_say_there_is_no_baseline_yet(app: RunningApp) -> None:
-    await asyncio.wait_for(app.deps.live.trends_ready.wait(), timeout=30)
+    await asyncio.wait_for(app.deps.live.stream_ready.wait(), timeout=30)
     body = (await app.command("what's new")).json()
     assert "dated the same day" in body["text"]
+
+
+async def test_asked_before_the_history_is_read(stream_app: RunningApp) -> None:
+    stream_app.deps.live.stream = None
+    body = (await stream_app.command("new")).json()
+    assert "still reading the reports' history" in body["text"]

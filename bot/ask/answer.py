@@ -94,7 +94,7 @@ def answer(
         return agree_view(agreement(request, engine, trends))
     if request.kind == "changes":
         if stream is None:
-            return trends_pending()
+            return replies.pending(strings.CHANGES_PENDING)
         window = parse_window(request.text)
         if window.error:
             return replies.usage_error(window.error)

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from scipy.special import xlogy
 
 from bot.insights.stream import PhraseIndex
-from bot.insights.timeline import Week, timeline
+from bot.insights.timeline import Week
 from bot.text.phrases import commonness
 
 ChangeKind = Literal["new", "rising", "fading"]
@@ -301,6 +301,25 @@ def _same_topic(mine: set[int], theirs: set[int]) -> bool:
     return bool(union) and len(mine & theirs) / len(union) >= OVERLAP
 
 
+def weekly(
+    index: PhraseIndex, carrying: npt.NDArray[np.int32], upto: npt.NDArray[np.bool_]
+) -> list[Week]:
+    """Per week (Monday first) up to the window's end: reports carrying the topic, and all
+    reports that week (vectorised: a digest names several topics at 100,000 sections)."""
+    days = index.report_days
+    if not upto.any():
+        return []
+    monday = days - (days - 1) % 7  # ordinal 1 (0001-01-01) is a Monday
+    first = int(monday[upto].min())
+    week_of = (monday - first) // 7
+    n_weeks = int(week_of[upto].max()) + 1
+    totals = np.bincount(week_of[upto], minlength=n_weeks)
+    hits = np.bincount(week_of[carrying], minlength=n_weeks)
+    return [
+        Week(date.fromordinal(first + 7 * w), int(hits[w]), int(totals[w])) for w in range(n_weeks)
+    ]
+
+
 def _change(
     index: PhraseIndex,
     row: int,
@@ -317,9 +336,9 @@ def _change(
     secs = _sections(index, row, where)
     start, stop = index.by_report.indptr[row], index.by_report.indptr[row + 1]
     carrying = index.by_report.indices[start:stop]
-    carrying_days = [index.report_day(int(r)) for r in carrying if upto[r]]
-    all_days = [date.fromordinal(int(d)) for d in index.report_days[upto]]
-    weeks = timeline(carrying_days, all_days)[-SPARK_WEEKS:]
+    carrying = carrying[upto[carrying]]
+    carrying_days = [index.report_day(int(r)) for r in carrying]
+    weeks = weekly(index, carrying, upto)[-SPARK_WEEKS:]
     cited = tuple(
         ChangeSection(
             report=index.sections[c].report_id,

@@ -21,7 +21,7 @@ from scipy import sparse
 
 from bot.reports.dates import ReportDate
 from bot.reports.model import Corpus, Section
-from bot.text.phrases import is_topic_word, item_key, items, phrases, plain_text
+from bot.text.phrases import is_topic_word, item_key, items, phrase_tuples, plain_text
 
 #: An item in at least this share of the reports (and in 3 or more) is the template.
 TEMPLATE_SHARE = 0.5
@@ -85,13 +85,14 @@ def build_phrase_index(corpus: Corpus, dates: Mapping[str, ReportDate]) -> Phras
     threshold = max(TEMPLATE_MIN_REPORTS, TEMPLATE_SHARE * len(report_ids))
     template = {k for k, n in per_report.items() if n >= threshold}
 
-    order = sorted(range(len(sections)), key=lambda i: (int(days[section_report[i]]), i))
+    day_of_section = days[section_report].tolist()
+    order = sorted(range(len(sections)), key=lambda i: (day_of_section[i], i))
     seen: set[str] = set()
     phrase_sections: dict[str, list[int]] = {}
-    surfaces: dict[str, Counter[str]] = {}
+    surfaces: dict[str, dict[str, int]] = {}
     names: Counter[str] = Counter()  # single words: uses written as a name
     repeated = 0
-    news = np.zeros(len(report_ids), dtype=np.int64)
+    news_of = [0] * len(sections)
     for s_idx in order:
         for block, key in zip(blocks[s_idx], keys[s_idx], strict=True):
             if key in template:
@@ -100,21 +101,28 @@ def build_phrase_index(corpus: Corpus, dates: Mapping[str, ReportDate]) -> Phras
                 repeated += 1
                 continue
             seen.add(key)
-            news[section_report[s_idx]] += 1
-            for phrase in phrases(plain_text(block)):
-                found = phrase_sections.setdefault(phrase.key, [])
-                if not found or found[-1] != s_idx:
-                    found.append(s_idx)
-                surfaces.setdefault(phrase.key, Counter())[phrase.surface] += 1
-                if phrase.name:
-                    names[phrase.key] += 1
+            news_of[s_idx] += 1
+            for pkey, surface, name in phrase_tuples(plain_text(block)):
+                found = phrase_sections.get(pkey)
+                if found is None:
+                    phrase_sections[pkey] = [s_idx]
+                    surfaces[pkey] = {surface: 1}
+                else:
+                    if found[-1] != s_idx:
+                        found.append(s_idx)
+                    forms = surfaces[pkey]
+                    forms[surface] = forms.get(surface, 0) + 1
+                if name:
+                    names[pkey] += 1
 
+    news = np.bincount(section_report, weights=news_of, minlength=len(report_ids)).astype(np.int64)
+    report_of_section = section_report.tolist()
     kept: list[str] = []
     rows: list[int] = []
     cols: list[int] = []
     for key in sorted(phrase_sections):
         found = phrase_sections[key]
-        if len({int(section_report[i]) for i in found}) < MIN_PHRASE_REPORTS:
+        if len({report_of_section[i] for i in found}) < MIN_PHRASE_REPORTS:
             continue
         if " " not in key:
             uses = sum(surfaces[key].values())
@@ -150,7 +158,7 @@ def build_phrase_index(corpus: Corpus, dates: Mapping[str, ReportDate]) -> Phras
     )
 
 
-def _label(forms: Counter[str]) -> str:
+def _label(forms: Mapping[str, int]) -> str:
     """The form the reports write most (ties: the one with capitals, a name), starting
     with a capital as a heading does ("speculative decoding" → "Speculative decoding")."""
     form = max(forms.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0])))[0]

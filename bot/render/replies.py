@@ -36,3 +36,8 @@ def expired() -> Message:
 def usage_error(text: str) -> Message:
     """A request we could not read, with how to write it (text may echo the user's words)."""
     return message(text, [section(plain(text, 2900))])
+
+
+def pending(text: str) -> Message:
+    """Something computed in the background is not ready yet: say so, and when to retry."""
+    return message(text, [section(f":hourglass_flowing_sand: {plain(text, 2900)}")])

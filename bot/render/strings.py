@@ -97,6 +97,10 @@ CHANGES_NOTHING = (
     "ones before."
 )
 CHANGES_WIDER = "Longer window"
+CHANGES_PENDING = (
+    "I'm still reading the reports' history for what changed (a large folder takes a "
+    "minute after a start or a reload). Try again shortly."
+)
 
 
 def changes_reason(reason: str, window: str, reports: int, day: str = "") -> str:

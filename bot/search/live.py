@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -60,6 +61,7 @@ class LiveEngine:
         self.stream: PhraseIndex | None = None
         self.ready = asyncio.Event()
         self.trends_ready = asyncio.Event()
+        self.stream_ready = asyncio.Event()
         #: Whether the last load came from the on-disk cache (for logs and tests).
         self.from_cache = False
 
@@ -72,6 +74,7 @@ class LiveEngine:
         self.trends = find_trends(engine.index)
         self.stream = build_phrase_index(engine.corpus, engine.dates)
         self.trends_ready.set()
+        self.stream_ready.set()
         return engine
 
     async def load(self) -> SearchEngine:
@@ -95,11 +98,11 @@ class LiveEngine:
         self._swap(engine, time.perf_counter() - started)
         trends = await asyncio.to_thread(self._cached, "trends", key)
         if isinstance(trends, TrendReport):
-            await self.refresh_stream(engine)
             self.trends = trends
             self.trends_ready.set()
         else:
             await self.refresh_trends(engine, key)
+        await self.refresh_stream(engine, key)
         return engine
 
     def _build_quietly(self, corpus: Corpus | None) -> SearchEngine:
@@ -147,22 +150,34 @@ class LiveEngine:
         if self.metrics is not None:
             self.metrics.reloads.inc()
         await self.refresh_trends(engine)  # until ready, the previous trends are served
+        await self.refresh_stream(engine)
         return engine
 
-    async def refresh_stream(self, engine: SearchEngine) -> None:
-        """The dated phrase index of an engine, off the request path (old one kept on error)."""
-        try:
-            stream = await asyncio.to_thread(build_phrase_index, engine.corpus, engine.dates)
-        except Exception:
-            logger.exception("indexing the reports as a stream failed; the previous one stays")
-            return
+    async def refresh_stream(self, engine: SearchEngine, key: str = "") -> None:
+        """The dated phrase index of an engine, off the request path (old one kept on error).
+
+        Cached beside the engine, keyed by the folder and the reports' dates too (a report
+        with no date of its own takes its first-seen day from the state store).
+        """
+        stream_key = f"{key}:{_dates_digest(engine)}" if key else ""
+        cached = await asyncio.to_thread(self._cached, "stream", stream_key) if key else None
+        if isinstance(cached, PhraseIndex):
+            stream = cached
+        else:
+            try:
+                stream = await asyncio.to_thread(build_phrase_index, engine.corpus, engine.dates)
+            except Exception:
+                logger.exception("indexing the reports as a stream failed; the previous one stays")
+                return
+            if stream_key:
+                await asyncio.to_thread(self._store, "stream", stream_key, stream)
         if engine is self.current:
             self.stream = stream
+            self.stream_ready.set()
 
     async def refresh_trends(self, engine: SearchEngine, key: str = "") -> None:
         """Compute the trends of an engine off the request path; keep the old ones on error."""
         started = time.perf_counter()
-        await self.refresh_stream(engine)
         try:
             trends = await asyncio.to_thread(find_trends, engine.index)
         except Exception:
@@ -208,6 +223,15 @@ def _quiet_gc() -> Iterator[None]:
         if was_enabled:
             gc.enable()
         gc.freeze()
+
+
+def _dates_digest(engine: SearchEngine) -> str:
+    """A short hash of every report's date (part of the stream cache's key)."""
+    digest = hashlib.blake2b(digest_size=10)
+    for rid in sorted(engine.dates):
+        when = engine.dates[rid]
+        digest.update(f"{rid}\x00{when.day.isoformat()}\x00{when.source}\x01".encode())
+    return digest.hexdigest()
 
 
 def _same(a: Corpus, b: Corpus) -> bool:

@@ -173,18 +173,33 @@ def _edge_ok(low: str) -> bool:
 def _is_name(word: str, at_start: bool) -> bool:
     """A name or a product as written: OpenAI, ChatGPT, Qwen3, GPT-5.5, or Capitalised
     mid-sentence."""
-    inner_capital = any(c.isupper() for c in word[1:])
-    mixed = word[:1].isalpha() and any(c.isdigit() for c in word)
-    return inner_capital or mixed or (word[:1].isupper() and not at_start)
+    return _word(word)[4] or (word[:1].isupper() and not at_start)
 
 
-def _topical_phrase(lows: list[str]) -> bool:
-    """Several words make a topic if one of them is less than very common English."""
-    return any(_zipf(low) < PHRASE_WORD_ZIPF for low in lows if low not in ENGLISH)
+#: A word as written → (lowercase, may edge a phrase, its stem, a phrase's "rare enough"
+#: word, written as a name whatever its place). Words repeat (Zipf): one lookup each.
+_WordFacts = tuple[str, bool, str, bool, bool]
+_WORDS: dict[str, _WordFacts] = {}
+_WORDS_MAX = 1 << 20
+
+
+def _word(raw: str) -> _WordFacts:
+    facts = _WORDS.get(raw)
+    if facts is None:
+        low = raw.casefold()
+        stemmed = stem(low.replace("’", "'").removesuffix("'s"))
+        rare = low not in ENGLISH and _zipf(low) < PHRASE_WORD_ZIPF
+        inner_capital = any(c.isupper() for c in raw[1:])
+        mixed = raw[:1].isalpha() and any(c.isdigit() for c in raw)
+        facts = (low, _edge_ok(low), stemmed, rare, inner_capital or mixed)
+        if len(_WORDS) >= _WORDS_MAX:
+            _WORDS.clear()
+        _WORDS[raw] = facts
+    return facts
 
 
 def _key(lows: list[str]) -> str:
-    return " ".join(stem(low.replace("’", "'").removesuffix("'s")) for low in lows)
+    return " ".join(_word(low)[2] for low in lows)
 
 
 def _cjk_phrases(run: str) -> list[Phrase]:
@@ -194,33 +209,48 @@ def _cjk_phrases(run: str) -> list[Phrase]:
     return [Phrase(a + b, a + b) for a, b in zip(chars, chars[1:], strict=False)]
 
 
+#: A candidate as a plain tuple (key, surface, name): what the stream index builds from
+#: (a phrase record per occurrence would cost more than finding the phrase).
+PhraseTuple = tuple[str, str, bool]
+
+
 def phrases(text: str) -> list[Phrase]:
     """The candidate topic phrases of a plain text, in order (repeats included)."""
-    found: list[Phrase] = []
+    return [Phrase(*found) for found in phrase_tuples(text)]
+
+
+def phrase_tuples(text: str) -> list[PhraseTuple]:
+    """`phrases`, as (key, surface, name) tuples."""
+    found: list[PhraseTuple] = []
     for line in text.split("\n"):
         for chunk in _BREAK.split(line):
             if _CJK.search(chunk):
-                found.extend(_cjk_phrases(chunk))
+                found.extend((p.key, p.surface, p.name) for p in _cjk_phrases(chunk))
                 chunk = _CJK.sub(" ", chunk)
             words = _TOKEN.findall(chunk)
-            if not words:
-                continue
-            lows = [w.casefold() for w in words]
-            edges = [_edge_ok(low) for low in lows]
-            for i in range(len(words)):
-                if not edges[i]:
-                    continue
-                for n in range(1, MAX_WORDS + 1):
-                    j = i + n
-                    if j > len(words):
-                        break
-                    if not edges[j - 1]:
-                        continue
-                    if n == MAX_WORDS and not edges[i + 1] and lows[i + 1] not in _INNER:
-                        continue
-                    if n == 1:
-                        name = _is_name(words[i], at_start=i == 0)
-                        found.append(Phrase(_key(lows[i:j]), words[i], name))
-                    elif _topical_phrase(lows[i:j]):
-                        found.append(Phrase(_key(lows[i:j]), " ".join(words[i:j])))
+            if words:
+                _chunk_phrases(words, found)
     return found
+
+
+def _chunk_phrases(words: list[str], out: list[PhraseTuple]) -> None:
+    """The one- to three-word phrases of a run of words with no break inside."""
+    facts = [_word(w) for w in words]
+    n_words = len(words)
+    for i in range(n_words):
+        _low, edge, stemmed, rare, name = facts[i]
+        if not edge:
+            continue
+        out.append((stemmed, words[i], name or (i > 0 and words[i][:1].isupper())))
+        if i + 1 >= n_words:
+            continue
+        second = facts[i + 1]
+        if second[1] and (rare or second[3]):
+            out.append((f"{stemmed} {second[2]}", f"{words[i]} {words[i + 1]}", False))
+        if i + 2 >= n_words:
+            continue
+        third = facts[i + 2]
+        inner_ok = second[1] or second[0] in _INNER
+        if third[1] and inner_ok and (rare or second[3] or third[3]):
+            key = f"{stemmed} {second[2]} {third[2]}"
+            out.append((key, f"{words[i]} {words[i + 1]} {words[i + 2]}", False))
