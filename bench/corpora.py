@@ -6,6 +6,12 @@ topics stay coherent enough to form trends, the rest from anywhere), and about 3
 words are swapped for pseudo-words drawn from a Zipf-distributed synthetic vocabulary, so
 the vocabulary keeps growing with the archive as a real one does. Titles are seed titles
 with some words swapped the same way.
+
+Reports are dated by their file name (`report-NNNNNN-YYYY-MM-DD.md`, a `filename` date to
+`bot.reports.dates`): REPORTS_PER_DAY reports a day on consecutive days, the newest on
+END_DAY, so a "what changed" window (7 days: 70 reports) has a baseline of every earlier day
+at every size. `add_report` writes one more report, dated the day after (what a daily job
+adds).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import random
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +39,9 @@ SECTIONS_PER_REPORT = 10
 REPORTS_PER_FOLDER = 500
 #: Of a section's sentences, this share come from its own seed section.
 OWN_SHARE = 0.6
+#: Dated archive: this many reports a day, consecutive days, the newest dated END_DAY.
+REPORTS_PER_DAY = 10
+END_DAY = date(2026, 11, 20)
 
 _ONSETS = "b c d f g h j k l m n p r s t v w z br cl dr fl gr pl pr st tr sh ch th".split()
 _VOWELS = "a e i o u ai ea io ou".split()
@@ -144,6 +154,16 @@ class Generator:
         return "\n".join(parts)
 
 
+def report_day(i: int, total: int) -> date:
+    """The date of the i-th of `total` generated reports (the last ones on END_DAY)."""
+    return END_DAY - timedelta(days=(total - 1 - i) // REPORTS_PER_DAY)
+
+
+def report_name(i: int, day: date) -> str:
+    """`report-NNNNNN-YYYY-MM-DD.md`: the loader dates it from the file name."""
+    return f"report-{i:06d}-{day.isoformat()}.md"
+
+
 def generate(out: Path, sections: int, seed: int = SEED, seeds: Path | None = None) -> Path:
     """Write an archive of about `sections` topic sections into out (the seeds at ≤ 50)."""
     src = seeds or seeds_dir()
@@ -156,13 +176,38 @@ def generate(out: Path, sections: int, seed: int = SEED, seeds: Path | None = No
             shutil.copy(p, out / p.name)
         return out
     gen = Generator(read_seeds(src), seed)
-    remaining, i = sections, 0
-    while remaining > 0:
+    texts: list[str] = []
+    remaining = sections
+    while remaining > 0:  # the texts first: a report's date depends on how many there are
+        n = min(gen.rng.randint(SECTIONS_PER_REPORT - 2, SECTIONS_PER_REPORT + 2), remaining)
+        remaining -= n
+        texts.append(gen.report(n))
+    for i, text in enumerate(texts):
         folder = out / f"batch-{i // REPORTS_PER_FOLDER:03d}"
         if i % REPORTS_PER_FOLDER == 0:
             folder.mkdir()
-        n = min(gen.rng.randint(SECTIONS_PER_REPORT - 2, SECTIONS_PER_REPORT + 2), remaining)
-        remaining -= n
-        (folder / f"report-{i:06d}.md").write_text(gen.report(n), encoding="utf-8")
-        i += 1
+        name = report_name(i, report_day(i, len(texts)))
+        (folder / name).write_text(text, encoding="utf-8")
     return out
+
+
+def add_report(out: Path, seed: int = SEED + 1, seeds: Path | None = None) -> Path:
+    """One more report of SECTIONS_PER_REPORT sections, dated the day after the newest
+    report (END_DAY + 1 for a generated archive), in a folder of its own; its path."""
+    gen = Generator(read_seeds(seeds or seeds_dir()), seed)
+    newest = [d for p in out.rglob("*.md") if (d := _name_day(p.name)) is not None]
+    day = (max(newest) if newest else END_DAY) + timedelta(days=1)
+    folder = out / "added"
+    folder.mkdir(exist_ok=True)
+    number = sum(1 for _ in out.rglob("report-*.md"))
+    path = folder / report_name(number, day)
+    path.write_text(gen.report(SECTIONS_PER_REPORT), encoding="utf-8")
+    return path
+
+
+_NAME_DAY = re.compile(r"-(\d{4}-\d{2}-\d{2})\.md$")
+
+
+def _name_day(name: str) -> date | None:
+    m = _NAME_DAY.search(name)
+    return date.fromisoformat(m.group(1)) if m else None

@@ -1,18 +1,35 @@
 """Typo correction for query words the corpus never uses ("multimodel" → "multimodal").
 
-Only close matches are corrected (4+ letters, one edit for short words and two for
-longer ones, counting a swap of neighbours as one edit), so gibberish finds nothing rather
-than a random word. Among equally close words the one more sections use wins.
+A word is corrected only when it is a typo: not a word of the language ("pricing",
+"robots", "lawyers" are English even if no report uses them; wordfreq knows), or a rare
+one whose close corpus word is far more common (the obvious intent). Only close matches
+are corrected (4+ letters, one edit for short words and two for longer ones, counting a
+swap of neighbours as one edit), so gibberish finds nothing rather than a random word.
+Among equally close words the one more sections use wins.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
 
 MIN_LENGTH = 4
+#: A word this frequent in general English (Zipf scale) is a word, not a typo.
+ENGLISH_ZIPF = 3.0
+#: A rarer word is corrected only when it is one edit from a corpus word this much more
+#: frequent in English ("recomendation" 1.4 → "recommendation" 4.3).
+RARE_ZIPF = 2.0
+INTENT_MARGIN = 1.5
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def english_zipf(word: str) -> float:
+    """How common a word is in general English (0: unknown, 7: "the")."""
+    return float(zipf_frequency(word, "en"))
 
 
 def max_edits(word: str) -> int:
@@ -37,15 +54,26 @@ class Speller:
         return word in self.counts
 
     def correct(self, word: str) -> str | None:
-        """The closest corpus word, or None when nothing is close enough."""
+        """The corpus word a typo meant, or None (not a typo, or nothing close enough)."""
         word = word.lower()
         if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts:
             return None
         if word not in self._memo:
             if len(self._memo) > 10_000:
                 self._memo.clear()
-            self._memo[word] = self._closest(word)
+            self._memo[word] = self._typo_for(word)
         return self._memo[word]
+
+    def _typo_for(self, word: str) -> str | None:
+        zipf = english_zipf(word)
+        if zipf >= ENGLISH_ZIPF:
+            return None  # a word of the language: search it as typed
+        best = self._closest(word)
+        if best is None or zipf < RARE_ZIPF:
+            return best
+        # a rare word: only the obvious intent (one edit away, far more common)
+        obvious = OSA.distance(word, best) <= 1 and english_zipf(best) >= zipf + INTENT_MARGIN
+        return best if obvious else None
 
     def _closest(self, word: str) -> str | None:
         """Same first letter within the edit limit; else a first-letter slip (one edit)."""
