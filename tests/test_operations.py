@@ -31,7 +31,7 @@ async def test_a_slash_command_shows_in_the_metrics(app: RunningApp) -> None:
     text = app.deps.metrics.render().decode()
     assert 'llmtrend_requests_total{kind="command",outcome="ok"} 1.0' in text
     assert 'llmtrend_request_seconds_count{kind="command"} 1.0' in text
-    assert "llmtrend_index_sections 51.0" in text
+    assert "llmtrend_index_sections 52.0" in text
 
 
 async def test_rejected_and_failed_requests_are_counted(app: RunningApp) -> None:

@@ -251,7 +251,7 @@ async def test_two_hundred_concurrent_commands_all_answered(app: RunningApp) -> 
 async def test_health_and_liveness(app: RunningApp) -> None:
     async with app.session.get(f"{app.url}/healthz") as resp:
         assert resp.status == 200
-        assert (await resp.json())["sections"] == 51  # 5 × 10, and 004 has an intro
+        assert (await resp.json())["sections"] == 52  # 5 × 10; 004 has an intro and a closing
     async with app.session.get(f"{app.url}/livez") as resp:
         assert resp.status == 200
 

@@ -23,6 +23,7 @@ from bot.reports.scan import (
     LABEL_RANK,
     LEAD_RANK,
     LINK,
+    TITLED_ITEM_RANK,
     Heading,
     Scan,
     scan_report,
@@ -53,6 +54,14 @@ _REPORTISH_TITLE = re.compile(
     r"\b(?:report|bericht|informe|rapport|relatório|relazione|rapporto)\b", re.IGNORECASE
 )
 _SHORT_TITLE_CHARS = 60
+#: How a closing paragraph starts, in the languages the headings above know.
+_CLOSING_OPENER = re.compile(
+    r"^(?:\*\*)?(?:in conclusion|to conclude|in summary|to summari[sz]e|to sum up|in closing|"
+    r"overall|all in all|in short|looking ahead|final thoughts|zusammenfassend|abschließend|"
+    r"en conclusi[oó]n|en resumen|pour conclure|en conclusion|en résumé|em conclusão|"
+    r"em resumo|in sintesi|in conclusione)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -87,7 +96,7 @@ def parse_report(text: str, report_id: str, path: str = "") -> Report:
     doc_title = title_heading.title if title_heading is not None else None
     if title_heading is not None:
         scan.dropped.update(range(title_heading.start, title_heading.end))
-    if not doc_title and meta_title:
+    if meta_title:  # front matter names the report explicitly: it wins over a heading
         doc_title = meta_title
 
     splitters = (
@@ -176,7 +185,7 @@ def _choose_rank(headings: list[Heading]) -> int | None:
                 if len(nums) >= 3 and increasing and len(nums) >= 2 * topics:
                     return deeper
         return r
-    for r in (LEAD_RANK, ITEM_RANK):
+    for r in (LEAD_RANK, ITEM_RANK, TITLED_ITEM_RANK):
         if len(by_rank.get(r, [])) >= 2:
             return r
     for minimum in (2, 1):
@@ -243,7 +252,7 @@ def _cut(scan: Scan, splitters: list[Heading]) -> tuple[_Part | None, list[_Part
     parts: list[_Part] = []
     for k, h in enumerate(splitters):
         hi = splitters[k + 1].start if k + 1 < len(splitters) else n
-        below = _render(scan, h.end, hi, dedent=h.rank == ITEM_RANK)
+        below = _render(scan, h.end, hi, dedent=h.rank in (ITEM_RANK, TITLED_ITEM_RANK))
         body = "\n\n".join(t for t in (h.rest, below) if t)
         raw = _render(scan, h.start, hi)
         parts.append(_Part(h, body, raw, bool(h.rest) or _has_prose(scan, h.end, hi)))
@@ -257,8 +266,24 @@ def _number(pre: _Part | None, parts: list[_Part]) -> list[_Entry]:
     numbered = sum(1 for p in parts if _num(p) is not None)
     meaningful = sum(1 for p in parts if p.prose or _num(p) is not None)
     if numbered >= 2 or (numbered and 2 * numbered >= meaningful):
-        return _number_as_written(pre, parts)
-    return _number_in_order(pre, [p for p in parts if p.prose])
+        return _closing_split(_number_as_written(pre, parts))
+    return _closing_split(_number_in_order(pre, [p for p in parts if p.prose]))
+
+
+def _closing_split(entries: list[_Entry]) -> list[_Entry]:
+    """An unheaded closing paragraph ("In conclusion, …") at the end of the last section is
+    the report's closing part: it takes the next number instead of being glued on."""
+    if not entries or entries[-1].kind != "section":
+        return entries
+    last = entries[-1]
+    paragraphs = "\n\n".join(c for c in last.chunks if c).rstrip().split("\n\n")
+    if len(paragraphs) < 2 or not _CLOSING_OPENER.match(paragraphs[-1].strip()):
+        return entries
+    if paragraphs[-2].lstrip().startswith("#"):
+        return entries  # it has a heading of its own inside the section: the report's call
+    kept = _Entry(last.number, last.kind, last.title, ["\n\n".join(paragraphs[:-1])])
+    closing = _Entry(last.number + 1, "conclusion", "Conclusion", [paragraphs[-1].strip()])
+    return [*entries[:-1], kept, closing]
 
 
 def _num(part: _Part) -> int | None:

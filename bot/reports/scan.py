@@ -16,6 +16,7 @@ BOLD_RANK = 7  # `**Title**` alone on a line
 LABEL_RANK = 8  # `**Label:**` alone on a line
 LEAD_RANK = 9  # `**1. Title:** paragraph text` (numbered only)
 ITEM_RANK = 10  # `1. **Title**: text` (a top-level numbered list item)
+TITLED_ITEM_RANK = 11  # `1. Title: text` (a numbered paragraph led by a plain title)
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:={2,}|-{3,})[ \t]*$")
@@ -28,6 +29,15 @@ _BOLD_ITEM = re.compile(
     r"^ {0,3}(?P<num>\d{1,3})[.)][ \t]+\*\*(?P<inner>[^*]+?)\*\*[ \t]*:?[ \t]*(?P<rest>.*)$"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+#: `1. Emergence of Multimodal LLMs: LLMs can now…`: a numbered paragraph led by a title.
+_TITLED_ITEM = re.compile(
+    r"^ {0,3}(?P<num>\d{1,3})[.)][ \t]+(?P<inner>[^:*\n]{3,90}?)[ \t]*:[ \t]+(?P<rest>\S.{20,})$"
+)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+#: A line that is only HTML tags (`<details>`, `</div>`, `<br/>`): layout, not text.
+_HTML_ONLY = re.compile(r"^\s*(?:</?[A-Za-z][^<>]{0,200}>\s*)+$")
+#: A heading that is a file's name (`# Copilot_report.md`): not the report's title.
+_FILE_NAME = re.compile(r"^[\w.\-]+\.(?:md|markdown|txt|docx?|pdf|html?)$", re.IGNORECASE)
 _YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -94,13 +104,29 @@ def scan_report(text: str) -> tuple[Scan, dict[str, str]]:
     lines = _unwrap_fence(lines)
     scan = _scan(lines)
     _drop_toc(scan)
+    _drop_file_names(scan)
     scan.index_bare_headings()
     return scan, meta
 
 
+def _drop_file_names(scan: Scan) -> None:
+    """A heading that is only a file's name (`# Copilot_report.md`) is an export artefact."""
+    kept = []
+    for h in scan.headings:
+        if _FILE_NAME.match(h.title) and not h.rest:
+            scan.dropped.update(range(h.start, h.end))
+        else:
+            kept.append(h)
+    scan.headings = kept
+
+
 def _normalise(text: str) -> list[str]:
-    """Lines with LF endings and no byte-order mark, whatever the source wrote."""
+    """Lines with LF endings, no byte-order mark and no HTML comments (`<!-- TOC -->`, a
+    commented-out draft: never structure, never text), whatever the source wrote."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "<!--" in text:
+        # a comment's lines become blank lines, so the lines around it keep their place
+        text = _HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     return text.split("\n")
 
 
@@ -197,7 +223,13 @@ def _scan(lines: list[str]) -> Scan:
             scan.fenced[i] = True
             i += 1
             continue
-        if _STRAY_BOLD.match(line) and not _RULE.match(line):
+        if (_STRAY_BOLD.match(line) and not _RULE.match(line)) or _HTML_ONLY.match(line):
+            scan.dropped.add(i)
+            i += 1
+            boundary = True
+            continue
+        if _SETEXT_UNDERLINE.match(line) and scan.headings and scan.headings[-1].end == i:
+            # `# Title` underlined with ===== as well: the line is decoration
             scan.dropped.add(i)
             i += 1
             boundary = True
@@ -270,6 +302,11 @@ def _line_heading(i: int, line: str) -> Heading | None:
     if m and "](#" not in line:
         title, _ = _clean_title(m.group("inner"))
         return Heading(i, i + 1, ITEM_RANK, title, int(m.group("num")), m.group("rest").strip())
+    m = _TITLED_ITEM.match(line)
+    if m and "](" not in line:
+        title, _ = _clean_title(m.group("inner"))
+        rest = m.group("rest").strip()
+        return Heading(i, i + 1, TITLED_ITEM_RANK, title, int(m.group("num")), rest)
     return None
 
 
