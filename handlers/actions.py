@@ -27,6 +27,11 @@ from handlers.errors import notify_response_url
 logger = logging.getLogger("llmtrend.actions")
 
 
+def parse_exact(raw: str | None) -> bool:
+    """Whether a search button's value asks for the words as typed."""
+    return bool(json.loads(raw or "{}").get("x"))
+
+
 def parse_trend(raw: str | None) -> str | None:
     """A trend button's trend id, if the value carries one."""
     trend = json.loads(raw or "{}").get("t")
@@ -91,12 +96,26 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         def make() -> Message:
             query, offset = parse_value(action.get("value"))
-            message = answer(
-                Request("search", query), deps.live, offset=offset, shareable=ephemeral
-            )
+            request = Request("search", query, exact=parse_exact(action.get("value")))
+            message = answer(request, deps.live, offset=offset, shareable=ephemeral)
             return {"replace_original": True, **message}
 
         run(context, body, make, "more-results")
+
+    @app.action(ids.ACTION_SEARCH_EXACT)
+    async def on_exact(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """The search with the words as typed (the correction turned down), in place."""
+        await ack()
+        ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
+
+        def make() -> Message:
+            query, _offset = parse_value(action.get("value"))
+            request = Request("search", query, exact=True)
+            return {"replace_original": True, **answer(request, deps.live, shareable=ephemeral)}
+
+        run(context, body, make, "search-exact")
 
     @app.action(ids.ACTION_SHARE)
     async def on_share(
@@ -145,7 +164,13 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     app.action(re.compile(rf"^{ids.ACTION_TREND_AGREE_PREFIX}\d+$"))(open_agree_view)
     app.action(re.compile(rf"^{ids.ACTION_CHANGE_AGREE_PREFIX}\d+$"))(open_agree_view)
     registered.actions.extend(
-        [ids.ACTION_MORE, ids.ACTION_SHARE, ids.ACTION_AGREE, ids.ACTION_CHANGES_WIDER]
+        [
+            ids.ACTION_MORE,
+            ids.ACTION_SEARCH_EXACT,
+            ids.ACTION_SHARE,
+            ids.ACTION_AGREE,
+            ids.ACTION_CHANGES_WIDER,
+        ]
     )
     registered.actions.append(f"{ids.ACTION_TREND_AGREE_PREFIX}*")
     registered.actions.append(f"{ids.ACTION_CHANGE_AGREE_PREFIX}*")

@@ -65,7 +65,9 @@ def test_a_failure_is_said_and_the_console_goes_on(seed_engine: SearchEngine) ->
     from bot.search.engine import SearchAnswer
 
     class Broken(SearchEngine):
-        def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
+        def search(
+            self, query: str, top: int = 5, offset: int = 0, exact: bool = False
+        ) -> SearchAnswer:
             raise RuntimeError("boom")
 
     broken = Broken(seed_engine.corpus, seed_engine.index, seed_engine.speller)

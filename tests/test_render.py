@@ -44,12 +44,13 @@ def test_search_result_layout() -> None:
         "context",
         "divider",
         "section",
-        "context",
         "actions",
     ]
     assert message["blocks"][0]["text"]["text"] == "Results for *open source*"
+    assert message["blocks"][1]["elements"][0]["text"] == "1–1 of 1 section about *open source*"
     hit = message["blocks"][3]["text"]["text"]
-    assert hit.startswith("*1. Report r1*\n§1 Open source\n>")
+    assert hit.startswith("1. *Report r1* — §1 Open source\n>")
+    assert "score" not in hit and "`r1`" not in hit  # no raw scores or bare ids
     assert "*Open* *source* models spread." in hit
     share, agree = message["blocks"][-1]["elements"]
     assert share["action_id"] == ids.ACTION_SHARE

@@ -206,7 +206,9 @@ async def test_a_listener_error_tells_the_user_and_logs_the_traceback(
     assert engine is not None
 
     class BrokenEngine(SearchEngine):
-        def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
+        def search(
+            self, query: str, top: int = 5, offset: int = 0, exact: bool = False
+        ) -> SearchAnswer:
             raise RuntimeError("internal detail xyz")
 
     app.deps.live.current = BrokenEngine(engine.corpus, engine.index, engine.speller)

@@ -42,7 +42,7 @@ async def test_agree_button_on_search_results_opens_the_agree_view(app: RunningA
     await app.click(ids.ACTION_AGREE, json.dumps({"q": "crisis management"}), token="agree")
     [call] = await app.fake.wait_for("response_url")
     assert call.args["replace_original"] is False
-    assert "*1 of 5 reports* agree on *crisis management*" in shown_text(call.args)
+    assert "*1 of 5 reports* covers *crisis management*" in shown_text(call.args)
 
 
 async def test_trend_buttons_open_their_agree_view(app: RunningApp) -> None:
@@ -62,7 +62,7 @@ async def test_mention_asking_which_reports_agree(app: RunningApp) -> None:
     await app.mention(f"{MENTION} which reports agree on edge computing?", ts="900.1")
     [call] = await app.fake.wait_for("chat.postMessage")
     assert call.args["thread_ts"] == "900.1"
-    assert "*1 of 5 reports* agree on *edge computing*" in shown_text(call.args)
+    assert "*1 of 5 reports* covers *edge computing*" in shown_text(call.args)
 
 
 async def test_home_tab_shows_the_dashboard_and_a_trend_in_place(app: RunningApp) -> None:

@@ -91,6 +91,8 @@ def answer(
             return trends_pending()
         return trends_message(trends, engine, trend_times(trends, engine.dates))
     if request.kind == "agree":
+        if not request.text.strip() and not request.trend:
+            return replies.usage_error(strings.AGREE_ON_WHAT)
         return agree_view(agreement(request, engine, trends))
     if request.kind == "changes":
         if stream is None:
@@ -100,5 +102,5 @@ def answer(
             return replies.usage_error(window.error)
         changes = what_changed(stream, since=window.since, days=window.days, top=CHANGES_SHOWN)
         return changes_message(changes, engine)
-    result = engine.search(request.text, top=PAGE_SIZE, offset=offset)
+    result = engine.search(request.text, top=PAGE_SIZE, offset=offset, exact=request.exact)
     return search_results(result, shareable=shareable, shared_by=shared_by)

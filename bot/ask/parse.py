@@ -26,6 +26,8 @@ class Request:
     text: str = ""
     #: For "agree" from a trend's button: that trend's id (its exact membership).
     trend: str | None = None
+    #: For "search": the words as typed, without typo correction.
+    exact: bool = False
 
 
 def parse_command(text: str | None) -> Request:
@@ -44,8 +46,8 @@ def parse_command(text: str | None) -> Request:
     if first.lower() == "digest":
         return Request("digest", rest)
     if first.lower() == "agree":
-        topic = re.sub(r"^(?:on|about|with)\s+", "", rest, flags=re.IGNORECASE)
-        return Request("agree", topic) if topic else Request("help")
+        topic = re.sub(r"^(?:on|about|with)\s*", "", rest, flags=re.IGNORECASE)
+        return Request("agree", topic)
     if first.lower() == "search" and rest:
         return Request("search", rest)
     return Request("search", clean)

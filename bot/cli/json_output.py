@@ -43,6 +43,7 @@ def search_json(answer: SearchAnswer) -> dict[str, Any]:
         "reason": answer.reason,
         "corrections": [{"from": a, "to": b} for a, b in answer.corrections],
         "suggestions": list(answer.suggestions),
+        "total_distinctive": answer.total_distinctive,
     }
 
 

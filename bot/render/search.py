@@ -7,6 +7,7 @@ escaped, report markdown is converted to mrkdwn, and Slack's limits hold by cons
 
 from __future__ import annotations
 
+from bot.render import strings
 from bot.render.blocks import (
     Block,
     Message,
@@ -18,23 +19,25 @@ from bot.render.blocks import (
     section,
 )
 from bot.render.mrkdwn import escape, excerpt_mrkdwn, plain
-from bot.render.strings import EXAMPLE_QUERIES, no_results_text
+from bot.render.strings import no_results_text
 from bot.search.engine import SearchAnswer, SearchHit
 from bot.slack import ids
 
 MAX_LISTED_REPORTS = 40
 
 
+def citation(report_title: str | None, report_id: str, number: int, title: str, when: str) -> str:
+    """ "*Report title* — §3 Section title · 2026-06-09": how every answer cites a section
+    (the report's title, never its id; ids stay in the JSON)."""
+    day = f" · {when}" if when else ""
+    return f"*{plain(report_title or report_id, 300)}* — §{number} {plain(title, 300)}{day}"
+
+
 def _hit_blocks(hit: SearchHit, rank: int) -> list[Block]:
     s = hit.section
-    report = hit.report_title or s.report_id
-    day = f" · {hit.date.day.isoformat()}" if hit.date else ""
-    heading = f"*{rank}. {plain(report, 300)}*\n§{s.number} {plain(s.title, 300)}{day}"
-    excerpt = excerpt_mrkdwn(hit.excerpt)
-    return [
-        section(f"{heading}\n>{excerpt}"),
-        context(f"`{plain(s.report_id, 200)}` · score {hit.score:.2f}"),
-    ]
+    when = hit.date.day.isoformat() if hit.date else ""
+    cited = citation(hit.report_title, s.report_id, s.number, s.title, when)
+    return [section(f"{rank}. {cited}\n>{excerpt_mrkdwn(hit.excerpt)}")]
 
 
 def _query_line(answer: SearchAnswer) -> str:
@@ -43,7 +46,7 @@ def _query_line(answer: SearchAnswer) -> str:
     if answer.corrected:
         lines.append(
             f"Showing results for *{plain(answer.corrected, 500)}* "
-            f"(you searched for {plain(answer.query, 500)})"
+            f"(you typed {plain(answer.query, 500)})"
         )
     else:
         lines.append(f"Results for *{plain(answer.query, 500)}*")
@@ -60,9 +63,11 @@ def search_results(
         return no_results(answer)
     first = answer.offset + 1
     last = answer.offset + len(answer.hits)
+    shown = answer.total_distinctive or answer.total
+    about = f"*{plain(answer.effective_query, 200)}*"
     blocks: list[Block] = [
         section(_query_line(answer)),
-        context(f"{first}–{last} of {answer.total} matching sections"),
+        context(strings.results_count(first, last, max(shown, last), about)),
     ]
     for rank, hit in enumerate(answer.hits, start=first):
         blocks.append(divider())
@@ -70,8 +75,11 @@ def search_results(
     if shared_by:
         blocks.append(context(f"Shared by <@{escape(shared_by)}> · searched with `/llmtrend`"))
     buttons = []
+    if answer.corrected and not answer.exact:
+        value = {"q": answer.query, "o": 0}
+        buttons.append(button(strings.SEARCH_AS_TYPED, ids.ACTION_SEARCH_EXACT, value))
     if last < answer.total:
-        value = {"q": answer.effective_query, "o": last}
+        value = {"q": answer.effective_query, "o": last, **({"x": 1} if answer.exact else {})}
         buttons.append(button(f"More results ({last + 1}–…)", ids.ACTION_MORE, value))
     if shareable:
         value = {"q": answer.effective_query, "o": answer.offset}
@@ -91,6 +99,6 @@ def no_results(answer: SearchAnswer) -> Message:
     text = no_results_text(answer)
     blocks = [section(escape(text))]
     if answer.reason in ("no_match", "stopwords", "empty", "no_words"):
-        tries = answer.suggestions or EXAMPLE_QUERIES
+        tries = strings.try_queries(answer)
         blocks.append(context("Try: " + " · ".join(f"`/llmtrend {plain(t, 100)}`" for t in tries)))
     return message(text, blocks)

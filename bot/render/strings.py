@@ -13,10 +13,36 @@ if TYPE_CHECKING:
 
 EXAMPLE_QUERIES = ("multimodal", "open source", "what do the reports say about RLHF?")
 
+AGREE_ON_WHAT = (
+    "Agree on what? Name a topic, for example `/llmtrend agree open source` or "
+    "`/llmtrend agree multimodal`."
+)
+SEARCH_AS_TYPED = "Search as typed"
+
+
+def results_count(first: int, last: int, total: int, query: str) -> str:
+    """ "1–3 of 12 sections about *multimodal*" (counts of sections about the query)."""
+    return f"{first}–{last} of {count(total, 'section')} about {query}"
+
+
+def agreeing(agree: int, total: int) -> str:
+    """ "*4 of 5 reports* agree" / "*1 of 5 reports* covers"."""
+    return f"*{agree} of {count(total, 'report')}* {'covers' if agree == 1 else 'agree on'}"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 section", "3 sections" (and "1 report covers", via the callers)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def try_queries(answer: SearchAnswer) -> tuple[str, ...]:
+    """What to try instead: close words when there are some, else queries that work here."""
+    return answer.suggestions or answer.examples or EXAMPLE_QUERIES
+
 
 def no_results_text(answer: SearchAnswer) -> str:
     """Why a search found nothing, and what to try instead. Never empty."""
-    examples = ", ".join(f'"{e}"' for e in (answer.suggestions or EXAMPLE_QUERIES))
+    examples = ", ".join(f'"{e}"' for e in (answer.examples or EXAMPLE_QUERIES))
     if answer.reason == "empty":
         return f"Type something to search for, for example {examples}."
     if answer.reason == "no_words":
@@ -30,7 +56,8 @@ def no_results_text(answer: SearchAnswer) -> str:
         return "There are no reports to search yet: the reports folder is empty."
     searched = answer.effective_query
     if answer.suggestions:
-        return f'No sections match "{searched}". Close words in the reports: {examples}.'
+        close = ", ".join(f'"{e}"' for e in answer.suggestions)
+        return f'No sections match "{searched}". Close words in the reports: {close}.'
     return f'No sections match "{searched}". Try a broader topic, such as {examples}.'
 
 

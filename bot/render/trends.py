@@ -158,7 +158,8 @@ def _stance(c: Coverage) -> str:
 def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
     """The agree view's blocks (shared by messages and the Home tab)."""
     topic = plain(view.query.effective, 200)
-    names = short_ids([c.report for c in sorted(view.reports, key=lambda c: c.report)])
+    # shared points name reports as the rest of the view does: by title
+    titles = {c.report: c.report_title or c.report for c in view.reports}
     blocks: list[Block] = []
     if view.query.corrected:
         blocks.append(
@@ -171,17 +172,18 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
             text = escape(no_results_text(SearchAnswer(query=view.topic, reason=view.reason)))
         blocks.append(section(text))
         return blocks
-    blocks.append(section(f"*{view.agreeing} of {view.total} reports* agree on *{topic}*"))
+    blocks.append(section(f"{strings.agreeing(view.agreeing, view.total)} *{topic}*"))
     covering = view.covering
     for c in covering[:shown]:
         blocks.append(section(_stance(c)))
     if view.agreeing > shown:
-        blocks.append(context(f"…and {view.agreeing - shown} more reports cover it"))
+        more = view.agreeing - shown
+        blocks.append(context(f"…and {strings.count(more, 'more report')} cover it"))
     if view.shared:
         points = "\n".join(
-            f"• “{plain(p.text, 200)}” — {len(p.reports)} reports"
-            f" ({', '.join(plain(names.get(r, r), 40) for r in p.reports[:5])}"
-            f"{', …' if len(p.reports) > 5 else ''})"
+            f"• “{plain(p.text, 200)}” — {strings.count(len(p.reports), 'report')}"
+            f" ({'; '.join(plain(titles.get(r, r), 60) for r in p.reports[:5])}"
+            f"{'; …' if len(p.reports) > 5 else ''})"
             for p in view.shared
         )
         blocks.append(section(f"*What they share*\n{points}"))
@@ -189,8 +191,8 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
     if silent:
         quiet = ", ".join(plain(c.report_title or c.report, 80) for c in silent[:10])
         rest = view.silent_count - min(len(silent), 10)
-        more = f" and {rest} more" if rest > 0 else ""
-        blocks.append(context(f"Silent on {topic}: {quiet}{more}"))
+        others = f" and {rest} more" if rest > 0 else ""
+        blocks.append(context(f"Silent on {topic}: {quiet}{others}"))
     return blocks
 
 
@@ -199,7 +201,7 @@ def agree_view(view: Agreement) -> Message:
     blocks = agree_blocks(view)
     topic = view.query.effective
     fallback = (
-        f"{view.agreeing} of {view.total} reports agree on {topic}"
+        f"{strings.agreeing(view.agreeing, view.total).replace('*', '')} {topic}"
         if view.reason == "ok"
         else f"No report covers {topic}"
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.reports.dates import ReportDate
@@ -24,6 +25,8 @@ from bot.text.stopwords import ENGLISH, QUESTION
 
 #: Longer queries are cut to this many characters (and the answer says so).
 MAX_QUERY_CHARS = 500
+#: A term in more than this share of the sections is not what a query is about ("AI").
+COMMON_SHARE = 0.5
 
 Reason = Literal["ok", "empty", "no_words", "stopwords", "no_match", "no_reports"]
 
@@ -69,7 +72,15 @@ class SearchAnswer:
     offset: int = 0
     truncated: bool = False
     reason: Reason = "ok"
+    #: Corpus words close to the query's (for "no matches"): real suggestions or none.
     suggestions: tuple[str, ...] = ()
+    #: Sections that match the query's distinctive words (not the ones most sections
+    #: use, such as "AI"): the count a reader takes as "how many are about it".
+    total_distinctive: int = 0
+    #: Queries that do find something in this corpus (its titles' commonest words).
+    examples: tuple[str, ...] = ()
+    #: Whether typo correction was off for this search ("search as typed").
+    exact: bool = False
 
     @property
     def effective_query(self) -> str:
@@ -142,8 +153,10 @@ class SearchEngine:
         out.append(query[pos:])
         return "".join(out), tuple(corrections)
 
-    def prepare(self, query: str) -> PreparedQuery:
-        """Clean, cut and correct a query into terms; `reason` says why there are none."""
+    def prepare(self, query: str, exact: bool = False) -> PreparedQuery:
+        """Clean, cut and correct a query into terms; `reason` says why there are none.
+
+        `exact` searches the words as typed (the user turned the correction down)."""
         text = " ".join(query.split())
         truncated = len(text) > MAX_QUERY_CHARS
         text = text[:MAX_QUERY_CHARS]
@@ -157,7 +170,7 @@ class SearchEngine:
         terms = self.analyzer.query_terms(text)
         if not terms:
             return replace(prepared, reason="stopwords")
-        if not all(self.index.has_term(t) for t in terms):
+        if not exact and not all(self.index.has_term(t) for t in terms):
             fixed, corrections = self.correct(text)
             if corrections:
                 prepared = replace(prepared, corrected=fixed, corrections=corrections)
@@ -170,9 +183,11 @@ class SearchEngine:
             section.text or section.title, terms, self.analyzer, self.index.term_idf
         )
 
-    def search(self, query: str, top: int = 5, offset: int = 0) -> SearchAnswer:
+    def search(
+        self, query: str, top: int = 5, offset: int = 0, exact: bool = False
+    ) -> SearchAnswer:
         """The best sections for a query, with excerpts; never raises for odd input."""
-        q = self.prepare(query)
+        q = self.prepare(query, exact=exact)
         base = SearchAnswer(
             query=q.text,
             offset=offset,
@@ -180,16 +195,16 @@ class SearchEngine:
             corrected=q.corrected,
             corrections=q.corrections,
             terms=q.terms,
+            examples=self.examples,
+            exact=exact,
         )
         if q.reason == "no_reports":
             return replace(base, reason="no_reports")
         if q.reason != "ok":
-            return replace(base, reason=q.reason, suggestions=self.examples)
+            return replace(base, reason=q.reason)
         found, total = self.index.top(q.terms, top, offset)
         if total == 0:
-            return replace(
-                base, reason="no_match", suggestions=self.suggest(q.text) or self.examples
-            )
+            return replace(base, reason="no_match", suggestions=self.suggest(q.text))
         hits = tuple(
             SearchHit(
                 section=self.index.sections[h.doc],
@@ -200,7 +215,18 @@ class SearchEngine:
             )
             for h in found
         )
-        return replace(base, hits=hits, total=total)
+        distinctive = self.distinctive_total(q.terms, total)
+        return replace(base, hits=hits, total=total, total_distinctive=distinctive)
+
+    def distinctive_total(self, terms: Sequence[str], total: int) -> int:
+        """How many sections match the query's distinctive terms (those in at most
+        COMMON_SHARE of the sections); all of them when every term is that common."""
+        limit = COMMON_SHARE * len(self.index)
+        postings = [self.index.postings(t)[0] for t in dict.fromkeys(terms)]
+        rare = [docs for docs in postings if 0 < len(docs) <= limit]
+        if not rare or len(rare) == len(postings):
+            return total
+        return int(np.unique(np.concatenate(rare)).size)
 
     def suggest(self, query: str, limit: int = 5) -> tuple[str, ...]:
         """Corpus words that look like the query's words (for a "no matches" answer)."""

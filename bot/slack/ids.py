@@ -3,6 +3,8 @@
 COMMAND = "/llmtrend"
 
 ACTION_MORE = "search_more"
+#: After a typo correction: the search with the words as typed.
+ACTION_SEARCH_EXACT = "search_exact"
 ACTION_SHARE = "search_share"
 
 #: How many results one message shows (More results shows the next as many).
