@@ -3,7 +3,9 @@
 
 Generates report archives of each size (bench.corpora, fixed seed), measures each size in
 a fresh process (bench.measure: load + build, peak RSS, query latency against rank-bm25,
-top-10 agreement, memory, agree view, trends, bm25s), then the Slack path (bench.slash:
+top-10 agreement, memory, agree view, trends, bm25s) and its dated features in another
+(bench.dated: phrase index, "what changed", the trends answer, an added report), then the
+Slack path (bench.slash:
 signed slash commands into `llmtrend serve`) at the smallest and largest size, and writes
 the tables to --out and stdout. The largest size's `llmtrend serve` is started on its own
 after the measurements (a first start, with an empty index cache), measured, stopped and
@@ -28,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import slash
-from bench.corpora import SEED, generate
+from bench.corpora import END_DAY, REPORTS_PER_DAY, SEED, generate
+from bench.dated import WARMUP
 
 TARGETS_AT = 100_000
 
@@ -87,12 +90,27 @@ async def run_worker(reports_dir: Path, args: argparse.Namespace) -> dict[str, A
     return result
 
 
+async def run_dated(reports_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """bench.dated in a fresh process; its last stdout line is the result."""
+    cmd = [sys.executable, "-m", "bench.dated", str(reports_dir), "--runs", str(args.dated_runs)]
+    cmd += ["--budget", str(args.dated_budget)]
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE)
+    stdout, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} failed with exit status {proc.returncode}")
+    result: dict[str, Any] = json.loads(stdout.decode().strip().splitlines()[-1])
+    result["loadavg"] = os.getloadavg()[1]  # 5 minutes: was the machine busy meanwhile?
+    return result
+
+
 async def run_all(
     dirs: dict[int, Path], args: argparse.Namespace
-) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, float]]]:
-    """Every size's measurements, then the Slack path at the smallest and largest size."""
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]], dict[int, dict[str, float]]]:
+    """Every size's measurements (core, then dated), then the Slack path at the smallest and
+    largest size."""
     sizes = sorted(dirs)
     results: dict[int, dict[str, Any]] = {}
+    dated: dict[int, dict[str, Any]] = {}
     slash_results: dict[int, dict[str, float]] = {}
     big: slash.Server | None = None
     ready: asyncio.Task[float] | None = None
@@ -101,7 +119,14 @@ async def run_all(
             print(f"== {size:,} sections", file=sys.stderr)
             started = time.perf_counter()
             results[size] = await run_worker(dirs[size], args)
-            print(f"   measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            results[size]["elapsed_s"] = time.perf_counter() - started
+            print(f"   measured in {results[size]['elapsed_s']:.0f} s", file=sys.stderr)
+            if not args.no_dated:
+                print(f"== dated features at {size:,} sections", file=sys.stderr)
+                started = time.perf_counter()
+                dated[size] = await run_dated(dirs[size], args)
+                dated[size]["elapsed_s"] = time.perf_counter() - started
+                print(f"   measured in {dated[size]['elapsed_s']:.0f} s", file=sys.stderr)
         if not args.no_slash and len(sizes) > 1:
             # alone on the machine, so its first start is not shared with a measurement
             big = await slash.start(str(dirs[sizes[-1]]))
@@ -130,7 +155,7 @@ async def run_all(
     finally:
         if big is not None:
             await slash.stop(big)
-    return results, slash_results
+    return results, dated, slash_results
 
 
 def _f(value: float | None, digits: int = 2) -> str:
@@ -222,7 +247,118 @@ def tables(results: dict[int, dict[str, Any]], slashes: dict[int, dict[str, floa
     return "\n".join(rows)
 
 
-def targets(results: dict[int, dict[str, Any]], slashes: dict[int, dict[str, float]]) -> str:
+def dated_tables(dated: dict[int, dict[str, Any]]) -> str:
+    """The markdown tables of the dated features (bench.dated)."""
+    if not dated:
+        return ""
+    rows = [
+        "### Dated archive: load-time work (`python -m bench.dated`)",
+        "",
+        "| sections | reports | days | load s | index build s | `find_trends` s | trends "
+        "| `build_phrase_index` s | phrases | phrase × section pairs | peak RSS MB | worker s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, d in dated.items():
+        rows.append(
+            f"| {n:,} | {d['reports']:,} | {d['days']:,} | {_f(d['load_s'])} "
+            f"| {_f(d['build_s'])} | {_f(d['find_trends_s'], 1)} | {d['trends']:,} "
+            f"| {_f(d['phrase_index_s'], 1)} | {d['phrases']:,} "
+            f"| {d['phrase_section_pairs']:,} | {_f(d['peak_rss_mb'], 0)} "
+            f"| {_f(d['elapsed_s'], 0)} |"
+        )
+    rows += [
+        "",
+        "### What changed (`what_changed(index, …, top=10)` and the whole `/llmtrend new …` "
+        "answer; ms)",
+        "",
+        "| sections | window (`/llmtrend` text) | reports in window / before "
+        "| `what_changed` p50 / p99 | answer p50 / p99 | runs | new / rising / fading found |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, d in dated.items():
+        for c in d["changes"]:
+            found = c["reason"] or f"{c['new']} / {c['rising']} / {c['fading']}"
+            rows.append(
+                f"| {n:,} | {c['window'] or c['name']} (`{c['text']}`) "
+                f"| {c['window_reports']:,} / {c['baseline_reports']:,} "
+                f"| {_f(c['core_p50_ms'], 1)} / {_f(c['core_p99_ms'], 1)} "
+                f"| {_f(c['answer_p50_ms'], 1)} / {_f(c['answer_p99_ms'], 1)} "
+                f"| {c['runs']} / {c['answer_runs']} | {found} |"
+            )
+    rows += [
+        "",
+        "### Dated trends: the `/llmtrend trends` answer (`trend_times` + message; ms)",
+        "",
+        "| sections | trends + single-report topics | answer p50 / p99 (runs) "
+        "| `trend_times` alone p50 (runs) |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for n, d in dated.items():
+        rows.append(
+            f"| {n:,} | {d['trends'] + d['unique']:,} "
+            f"| {_f(d['trends_answer_p50_ms'], 1)} / {_f(d['trends_answer_p99_ms'], 1)} "
+            f"({d['trends_answer_runs']}) | {_f(d['trend_times_p50_ms'], 1)} "
+            f"({d['trend_times_runs']}) |"
+        )
+    rows += [
+        "",
+        "### An added report (`LiveEngine.reload()` after one more report file; s)",
+        "",
+        "| sections | load (incremental) | index build | dates | `find_trends` "
+        "| **trends served after** | `build_phrase_index` | stream served after "
+        "| default window after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for n, d in dated.items():
+        a = d.get("added")
+        if not a:
+            continue
+        rows.append(
+            f"| {n:,} | {_f(a['load_s'])} | {_f(a['build_s'])} | {_f(a['dates_s'], 3)} "
+            f"| {_f(a['find_trends_s'], 1)} | **{_f(a['trends_served_s'], 1)}** "
+            f"| {_f(a['phrase_index_s'], 1)} | {_f(a['stream_served_s'], 1)} "
+            f"| {a['window_after']} |"
+        )
+    return "\n".join(rows)
+
+
+def dated_target_rows(d: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for the dated features at TARGETS_AT."""
+    out: list[tuple[str, str, bool | None]] = []
+    for c in d["changes"]:
+        out.append(
+            (
+                f"`changes` p50 ≤ 200 ms (`{c['text']}`)",
+                f"{_f(c['core_p50_ms'], 1)} ms (`what_changed`); "
+                f"{_f(c['answer_p50_ms'], 1)} ms (whole answer)",
+                max(c["core_p50_ms"], c["answer_p50_ms"]) <= 200,
+            )
+        )
+    a = d.get("added")
+    if a:
+        out.append(
+            (
+                "an added report's trend update ≤ 5 s",
+                f"{_f(a['find_trends_s'], 1)} s (`find_trends`, a full recompute); trends "
+                f"served {_f(a['trends_served_s'], 1)} s after the reload began",
+                a["trends_served_s"] <= 5,
+            )
+        )
+    out.append(
+        (
+            "`/llmtrend trends` answer (no target)",
+            f"p50 {_f(d['trends_answer_p50_ms'] / 1000, 1)} s",
+            None,
+        )
+    )
+    return out
+
+
+def targets(
+    results: dict[int, dict[str, Any]],
+    slashes: dict[int, dict[str, float]],
+    dated: dict[int, dict[str, Any]] | None = None,
+) -> str:
     """The project's targets at 100,000 sections, met or missed."""
     if TARGETS_AT not in results:
         return ""
@@ -303,6 +439,8 @@ def targets(results: dict[int, dict[str, Any]], slashes: dict[int, dict[str, flo
                 s["ready_s"] <= 60,
             ),
         ]
+    if dated and TARGETS_AT in dated:
+        lines += [row(*r) for r in dated_target_rows(dated[TARGETS_AT])]
     return "\n".join(lines)
 
 
@@ -333,8 +471,10 @@ def document(
     results: dict[int, dict[str, Any]],
     slashes: dict[int, dict[str, float]],
     args: argparse.Namespace,
+    dated: dict[int, dict[str, Any]] | None = None,
 ) -> str:
     """BENCHMARKS.md."""
+    dated = dated or {}
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     examples = next(iter(results.values()), {}).get("query_examples", [])
     gen = ", ".join(f"{n:,}: {s:.1f} s" for n, s in gen_s.items())
@@ -345,8 +485,9 @@ def document(
         "- Corpora (`bench/corpora.py`, seed "
         f"{SEED}): the 5 seed reports at 50 sections; otherwise reports of 8–12 "
         "`## N. Title` sections whose sentences are resampled from the seed sections and "
-        "about 30% of whose words are pseudo-words from a 100,000-word Zipf(1.1) vocabulary. "
-        f"Generated in {gen}.",
+        "about 30% of whose words are pseudo-words from a 100,000-word Zipf(1.1) vocabulary, "
+        f"dated by their file names (`report-NNNNNN-YYYY-MM-DD.md`), {REPORTS_PER_DAY} a day "
+        f"on consecutive days ending {END_DAY}. Generated in {gen}.",
         f"- Each size is measured in a fresh process (`python -m bench.measure DIR`). "
         f"{args.queries} mixed queries of 1–5 words (seed topic words and corpus words by "
         "section count, a quarter phrased as questions, ~15% with a typo), e.g. "
@@ -364,7 +505,12 @@ def document(
         "`ru_maxrss` right after `load_corpus` + `SearchEngine.build`.",
         "- bm25s (`method='robertson'`, k1 1.5, b 0.75, numba backend) is indexed on the same "
         "term counts; it clamps idf ≤ 0 to 0 where the reference floors it, computes in "
-        "float32 and breaks ties its own way, so some of its top-10s differ.",
+        "float32 and breaks ties its own way, so some of its top-10s differ."
+        + (
+            ""
+            if any((r.get("bm25s") or {}).get("available") for r in results.values())
+            else " Not installed for this run (the `bench` extra), so its columns are empty."
+        ),
         f"- `find_trends` is stopped after {args.trends_limit} s (SIGALRM) when it runs "
         "longer; the time shown is then a lower bound.",
         "- The slash commands (`bench/slash.py`): 8 queries round-robin, "
@@ -375,6 +521,29 @@ def document(
         "computing' means the server's background trends thread was still running when the "
         "slash measurement ended (so it ran throughout).",
     ]
+    if dated:
+        load = ", ".join(f"{n:,}: {d['loadavg']:.1f}" for n, d in dated.items())
+        notes += [
+            "- Dated features (`bench/dated.py`, a fresh process per size, after the one "
+            "above): load, index, `resolve_dates`, `find_trends` and `build_phrase_index` as "
+            "`LiveEngine.load_now` runs them, each timed. `what_changed` and the whole "
+            "`/llmtrend new …` answer (`parse_command` + `answer`: `what_changed(top=5)` and "
+            f"the message) for three windows, {args.dated_runs} runs each after "
+            f"{WARMUP} warm-ups (fewer when {args.dated_budget:.0f} s are spent first, "
+            "at least 2; the runs column says how many). The trends answer is "
+            "`answer(Request('trends'))`: `trend_times` over every trend and single-report "
+            "topic, then the message, with the same budget (no warm-up). Undated reports (the "
+            "seeds at 50) take a fixed first-seen day, so they all fall on one day.",
+            "- An added report: one more generated report (10 sections) dated the day after "
+            "the newest, written into the folder, then `LiveEngine.reload()` as the server's "
+            "folder watcher calls it: incremental `load_corpus` (unchanged files not "
+            "re-parsed), a new index, dates, then `refresh_trends` (a full `find_trends`), "
+            "then `refresh_stream` (a full `build_phrase_index`). 'Trends served after' is "
+            "from the start of the reload to the new trends being served; the report is "
+            "removed afterwards.",
+            "- The machine is shared (a developer's test runs may overlap): load average "
+            f"over the 5 minutes before each dated worker ended: {load}.",
+        ]
     body = [
         "# Benchmarks",
         "",
@@ -382,7 +551,8 @@ def document(
         "",
         tables(results, slashes),
         "",
-        targets(results, slashes),
+        *([dated_tables(dated), ""] if dated else []),
+        targets(results, slashes, dated),
     ]
     details = mismatch_details(results)
     if details:
@@ -396,6 +566,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--no-slash", action="store_true")
     parser.add_argument("--no-bm25s", action="store_true")
+    parser.add_argument("--no-dated", action="store_true", help="skip bench.dated")
+    parser.add_argument("--dated-runs", type=int, default=50, help="runs per dated query")
+    parser.add_argument("--dated-budget", type=float, default=30.0, help="s per dated query")
     parser.add_argument("--out", default="BENCHMARKS.md")
     parser.add_argument("--slash-requests", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=50)
@@ -406,6 +579,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     command = "python -m bench" + (" " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
     started = time.perf_counter()
+    info = machine()  # the commit measured: read before the run (HEAD may move meanwhile)
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="llmtrend-"))
     dirs: dict[int, Path] = {}
     gen_s: dict[int, float] = {}
@@ -415,12 +589,12 @@ def main(argv: list[str] | None = None) -> None:
             dirs[size] = generate(workdir / f"{size}", size)
             gen_s[size] = time.perf_counter() - t
             print(f"generated {size:,} sections in {gen_s[size]:.1f} s", file=sys.stderr)
-        results, slashes = asyncio.run(run_all(dirs, args))
+        results, dated, slashes = asyncio.run(run_all(dirs, args))
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     text = document(
-        command, machine(), time.perf_counter() - started, gen_s, results, slashes, args
+        command, info, time.perf_counter() - started, gen_s, results, slashes, args, dated
     )
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
