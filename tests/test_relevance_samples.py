@@ -6,7 +6,10 @@ the word: "regulation" for "Regulatory Landscape"), each with every section judg
 relevant (3: about it, 2: discusses it, 1: mentions it usefully; unlisted: 0).
 
 Measured before the analyzer's word families and title weighting (issue 12): mean nDCG@5
-0.832 (word-family 0.784, questions 0.717, keywords 0.901, phrases 0.979).
+0.832 (word-family 0.784, questions 0.717, keywords 0.901, phrases 0.979). After (word
+families in the stemmer, hyphenated words searched as the corpus's compound): 0.858
+(word-family 0.879, questions 0.713, keywords 0.901, phrases 0.979). Titles already count
+three times; five measured 0.860 and cost trend grouping, so they stay at three.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from bot.reports.loader import load_corpus
 from bot.search.engine import SearchEngine
 
 JUDGMENTS = Path(__file__).parent / "judgments" / "search_samples.json"
-NDCG_FLOOR = 0.83
+NDCG_FLOOR = 0.85
 
 
 def ndcg_at_5(engine: SearchEngine, query: str, relevant: dict[tuple[str, int], int]) -> float:
@@ -56,3 +59,28 @@ def test_mean_ndcg_at_5_on_the_shared_samples(scores: dict[str, tuple[str, float
     summary = ", ".join(f"{k} {sum(v) / len(v):.3f}" for k, v in sorted(by_kind.items()))
     print(f"nDCG@5 {mean:.3f} ({summary})")
     assert mean >= NDCG_FLOOR
+
+
+def test_word_families_meet(seed_engine: SearchEngine) -> None:
+    """regulation / regulatory / regulators; British and American spellings; hyphens."""
+    from bot.insights.agreement import agree
+    from bot.reports.loader import load_corpus as load
+    from tests.conftest import SEEDS
+
+    engine = SearchEngine.build(load(SEEDS))
+    analyzer = engine.analyzer
+    same = [
+        ("regulation", "regulatory"),
+        ("regulators", "regulated"),
+        ("interpretable", "interpretability"),
+        ("explainable", "explainability"),
+        ("personalized", "personalization"),
+        ("optimise", "optimization"),
+        ("specialised", "specialized"),
+    ]
+    for a, b in same:
+        assert analyzer.query_terms(a) == analyzer.query_terms(b), (a, b)
+    assert engine.prepare("multi-modal").terms == engine.prepare("multimodal").terms
+    assert agree(engine, "multi-modal").agreeing == agree(engine, "multimodal").agreeing == 5
+    titles = [h.section.title for h in engine.search("regulatory", top=3).hits]
+    assert "Regulatory Landscape" in titles  # the section titled so ranks near the top

@@ -26,7 +26,7 @@ from bot.search.index import SectionIndex
 EDGE_MIN = 0.12
 #: Two groups merge while the average similarity of their pairs is at least this (chosen on
 #: the shared samples' judged pairs, tests/test_grouping.py).
-MERGE_MIN = 0.12
+MERGE_MIN = 0.13
 #: "Only in one report" lists at most this many topics (the most distinctive first).
 MAX_UNIQUE = 50
 #: At most this many template headings are named.

@@ -167,14 +167,14 @@ class SearchEngine:
             return replace(prepared, reason="no_words")
         if not self.corpus.reports:
             return replace(prepared, reason="no_reports")
-        terms = self.analyzer.query_terms(text)
+        terms = self.analyzer.query_terms(text, self.index.has_term)
         if not terms:
             return replace(prepared, reason="stopwords")
         if not exact and not all(self.index.has_term(t) for t in terms):
             fixed, corrections = self.correct(text)
             if corrections:
                 prepared = replace(prepared, corrected=fixed, corrections=corrections)
-                terms = self.analyzer.query_terms(fixed)
+                terms = self.analyzer.query_terms(fixed, self.index.has_term)
         return replace(prepared, terms=tuple(terms))
 
     def excerpt(self, section: Section, terms: Sequence[str]) -> Excerpt:

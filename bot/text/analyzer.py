@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import Stemmer
@@ -21,7 +21,7 @@ from bot.text.acronyms import acronym_definitions
 from bot.text.stopwords import ENGLISH, QUESTION
 
 #: Bump when tokens change: it keys the on-disk index cache.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 #: A section's title words are repeated this many times, so titles outweigh body text.
 TITLE_WEIGHT = 3
 
@@ -61,9 +61,23 @@ def _clean_word(word: str) -> str:
     return low
 
 
+#: British -ise spellings ("specialised", "optimisation"): the stemmer strips -ize forms
+#: but not these, so they are spelled the American way first (the same for every text
+#: and query, so a word and its other spelling meet).
+_BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)$")
+
+
 def stem(word: str) -> str:
-    """The Snowball (Porter2) English stem of a lowercase word."""
-    return str(_STEMMER.stemWord(word))
+    """A lowercase word's term: its Snowball (Porter2) English stem, with the word families
+    the stemmer leaves apart brought together: British -ise spellings, and -atory
+    adjectives with their nouns ("regulatory" with "regulation", "discriminatory" with
+    "discrimination")."""
+    if "is" in word:
+        word = _BRITISH_ISE.sub(r"iz\1", word)
+    out = str(_STEMMER.stemWord(word))
+    if out.endswith("atori") and len(out) >= 8:
+        out = out[:-5]
+    return out
 
 
 WordInfo = tuple[tuple[str, ...], tuple[str, ...], str | None]
@@ -320,9 +334,28 @@ class Analyzer:
         words = self._analyze(text, stop)
         return [Span(w.start, w.end, frozenset(w.terms + w.shared)) for w in words]
 
-    def query_terms(self, text: str) -> list[str]:
-        """A query's distinct terms, question words dropped ("what do the reports say…")."""
+    def query_terms(
+        self, text: str, known: Callable[[str], bool] | None = None
+    ) -> list[str]:
+        """A query's distinct terms, question words dropped ("what do the reports say…").
+
+        With `known` (the index's vocabulary), a hyphenated word the corpus also writes
+        solid searches as that one term: "multi-modal" finds "multimodal" and
+        "multi-modal" alike, instead of three terms of which most sections have one.
+        """
         terms = self.tokens(text, stop=ENGLISH | QUESTION)
+        if known is not None:
+            inside: set[str] = set()  # stems only seen as parts of a known compound
+            alone: set[str] = set()
+            for raw in _WORD.findall(normalize(text)):
+                _parts, stems, compound = word_info(raw)
+                if compound is not None and known(compound):
+                    inside.update(stems)
+                else:
+                    alone.update(stems)
+            drop = inside - alone
+            if drop:
+                terms = [t for t in terms if t not in drop]
         return list(dict.fromkeys(terms))
 
     def section_tokens(self, title: str, body: str) -> list[str]:
