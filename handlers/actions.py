@@ -6,7 +6,6 @@ task. A response_url takes 5 answers within 30 minutes; past that the user is to
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer
-from bot.ask.parse import Request
+from bot.ask.buttons import parse_press
 from bot.deps import Deps
 from bot.render import replies
 from bot.render.blocks import Message
@@ -25,38 +24,6 @@ from handlers import Registered
 from handlers.errors import notify_response_url
 
 logger = logging.getLogger("llmtrend.actions")
-
-
-def parse_exact(raw: str | None) -> bool:
-    """Whether a search button's value asks for the words as typed."""
-    return bool(json.loads(raw or "{}").get("x"))
-
-
-def parse_trend(raw: str | None) -> str | None:
-    """A trend button's trend id, if the value carries one."""
-    trend = json.loads(raw or "{}").get("t")
-    return trend if isinstance(trend, str) else None
-
-
-def parse_value(raw: str | None) -> tuple[str, int]:
-    """A search button's value: (query, offset). Raises ValueError on a forged value."""
-    data = json.loads(raw or "{}")
-    query, offset = data.get("q"), data.get("o", 0)
-    if not isinstance(query, str) or not isinstance(offset, int) or offset < 0:
-        raise ValueError("not a search button value")
-    return query, offset
-
-
-#: The longest window a button may ask for (ten years of reports).
-MAX_DAYS = 3650
-
-
-def parse_days(raw: str | None) -> int:
-    """A longer-window button's value: days. Raises ValueError on a forged value."""
-    days = json.loads(raw or "{}").get("d")
-    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ValueError("not a window button value")
-    return days
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
@@ -95,9 +62,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
 
         def make() -> Message:
-            query, offset = parse_value(action.get("value"))
-            request = Request("search", query, exact=parse_exact(action.get("value")))
-            message = answer(request, deps.live, offset=offset, shareable=ephemeral)
+            press = parse_press(ids.ACTION_MORE, action.get("value"))
+            message = answer(press.request, deps.live, offset=press.offset, shareable=ephemeral)
             return {"replace_original": True, **message}
 
         run(context, body, make, "more-results")
@@ -111,9 +77,9 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
 
         def make() -> Message:
-            query, _offset = parse_value(action.get("value"))
-            request = Request("search", query, exact=True)
-            return {"replace_original": True, **answer(request, deps.live, shareable=ephemeral)}
+            press = parse_press(ids.ACTION_SEARCH_EXACT, action.get("value"))
+            message = answer(press.request, deps.live, shareable=ephemeral)
+            return {"replace_original": True, **message}
 
         run(context, body, make, "search-exact")
 
@@ -126,8 +92,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         user = context.user_id
 
         def make() -> Message:
-            query, offset = parse_value(action.get("value"))
-            message = answer(Request("search", query), deps.live, offset=offset, shared_by=user)
+            press = parse_press(ids.ACTION_SHARE, action.get("value"))
+            message = answer(press.request, deps.live, offset=press.offset, shared_by=user)
             return {"response_type": "in_channel", "replace_original": False, **message}
 
         run(context, body, make, "share")
@@ -139,9 +105,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         await ack()
 
         def make() -> Message:
-            query, _offset = parse_value(action.get("value"))
-            trend = parse_trend(action.get("value"))
-            message = answer(Request("agree", query, trend=trend), deps.live)
+            press = parse_press(action.get("action_id") or "", action.get("value"))
+            message = answer(press.request, deps.live)
             return {"response_type": "ephemeral", "replace_original": False, **message}
 
         run(context, body, make, "agree-view")
@@ -154,8 +119,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         await ack()
 
         def make() -> Message:
-            days = parse_days(action.get("value"))
-            message = answer(Request("changes", f"{days} days"), deps.live)
+            press = parse_press(ids.ACTION_CHANGES_WIDER, action.get("value"))
+            message = answer(press.request, deps.live)
             return {"replace_original": True, **message}
 
         run(context, body, make, "changes-wider")

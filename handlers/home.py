@@ -12,14 +12,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import agreement
-from bot.ask.parse import Request
+from bot.ask.buttons import parse_press
 from bot.deps import Deps
 from bot.insights.trend_time import trend_times
 from bot.render.trends import home_agree_view, home_view
 from bot.slack import ids
 from bot.slack.observed import request_ids
 from handlers import Registered
-from handlers.actions import parse_trend, parse_value
 
 NEWEST_SHOWN = 5
 
@@ -61,9 +60,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             engine = deps.live.current
             if engine is None:
                 return await dashboard()
-            query, _ = parse_value(action.get("value"))
-            request = Request("agree", query, trend=parse_trend(action.get("value")))
-            return home_agree_view(agreement(request, engine, deps.live.trends))
+            press = parse_press(action.get("action_id") or "", action.get("value"))
+            return home_agree_view(agreement(press.request, engine, deps.live.trends))
 
         publish(body["user"]["id"], view, context, body, "home-agree")
 

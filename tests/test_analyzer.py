@@ -100,11 +100,31 @@ def test_spans_cover_the_words_as_written(analyzer: Analyzer) -> None:
     assert words == ["Advances", "multi-modal", "AI", "RLHF"]
 
 
-def test_fast_tokens_equal_the_word_by_word_analysis(samples_dir: Path) -> None:
-    texts = [p.read_text(errors="replace") for p in sorted(samples_dir.glob("*.md"))]
-    texts += [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
+#: A small text with every shape the fast tokenizer special-cases: hyphenated compounds
+#: also written solid, compound heads, acronym definitions and uses, British spellings,
+#: clitics, acronym plurals, question words and Unicode dashes.
+GUARD_FIXTURE = [
+    "Reinforcement Learning from Human Feedback (RLHF) aligns LLMs; RLHF needs feedback.",
+    "Open-source models and open source tools: opensource is spelled three ways here.",
+    "Fine-tuning, fine tuning and finetuning specialised models; optimise the GPU's use.",
+    "What do the reports say about multi‑modal (multimodal) agents’ regulatory outlook?",
+    "Retrieval-Augmented Generation (RAG) and RAGs; the LLMs' context windows grow.",
+]
+
+
+def _fast_equals_slow(texts: list[str]) -> None:
     fitted = Analyzer.fit(texts)
     for text in texts:
         for stop in (ENGLISH, ENGLISH | QUESTION):
             slow = [t for w in fitted._analyze(text, stop) for t in w.terms]
             assert fitted.tokens(text, stop) == slow
+
+
+def test_fast_tokens_equal_the_word_by_word_analysis_on_a_fixture() -> None:
+    _fast_equals_slow(GUARD_FIXTURE)
+
+
+def test_fast_tokens_equal_the_word_by_word_analysis(samples_dir: Path) -> None:
+    texts = [p.read_text(errors="replace") for p in sorted(samples_dir.glob("*.md"))]
+    texts += [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
+    _fast_equals_slow(texts)

@@ -29,7 +29,7 @@ def test_piped_input_is_answered_and_exits_zero(tmp_path: Path) -> None:
     assert "> /llmtrend multimodal" in out
     assert "Results for *multimodal*" in out
     assert "§2 Multimodal Capabilities" in out
-    assert "[ Share in channel ]" in out  # the slash command's ephemeral buttons
+    assert "[2 Share in channel ]" in out  # the slash command's buttons, numbered to press
     assert "Open-Source Models" in out or "Open Source Models" in out
 
 
@@ -75,3 +75,22 @@ def test_a_failure_is_said_and_the_console_goes_on(seed_engine: SearchEngine) ->
     assert run_console(Snapshot(broken), io.StringIO("/llmtrend x\n/llmtrend help\n"), stdout) == 0
     out = stdout.getvalue()
     assert "something went wrong" in out and "boom" not in out and "Examples" in out
+
+
+def test_shortcuts_press_the_last_answers_buttons(seed_engine: SearchEngine) -> None:
+    """`more`, `share`, `agree` and a number press buttons; `/llmtrend more` searches."""
+    stdin = io.StringIO("/llmtrend multimodal\nmore\nagree\n/llmtrend more\n")
+    stdout = io.StringIO()
+    assert run_console(Snapshot(seed_engine), stdin, stdout) == 0
+    out = stdout.getvalue()
+    assert "[1 More results (4–…) ]" in out
+    assert "4. *" in out  # results 4–6 after `more`
+    assert "agree on *multimodal*" in out
+    assert "\"more\" is made only of very common words" in out  # searched, not pressed
+
+
+def test_a_number_presses_that_button(seed_engine: SearchEngine) -> None:
+    stdin = io.StringIO("/llmtrend open source\n2\n")
+    stdout = io.StringIO()
+    run_console(Snapshot(seed_engine), stdin, stdout)
+    assert "Shared by" in stdout.getvalue()

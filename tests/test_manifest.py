@@ -89,3 +89,15 @@ def test_http_manifest_request_urls_end_in_the_events_path() -> None:
         *(c["url"] for c in manifest["features"]["slash_commands"]),
     ]
     assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
+
+
+def test_help_lists_every_command_the_usage_hint_names() -> None:
+    """The manifest's usage hint and /llmtrend help agree on the commands."""
+    from bot.render import strings
+
+    for path in MANIFESTS:
+        hint = load(path)["features"]["slash_commands"][0]["usage_hint"]
+        for command in (c.strip().split()[0] for c in hint.split("|")):
+            if command == "multimodal":  # the search example
+                continue
+            assert f"/llmtrend {command}" in strings.HELP_USAGE, command

@@ -38,7 +38,7 @@ def mrkdwn_to_text(text: str, color: bool) -> str:
     return html.unescape(out)
 
 
-def _block_lines(block: dict[str, Any], color: bool) -> list[str]:
+def _block_lines(block: dict[str, Any], color: bool, count: list[int] | None) -> list[str]:
     kind = block.get("type")
     if kind == "header":
         title = html.unescape(block["text"]["text"])
@@ -49,7 +49,7 @@ def _block_lines(block: dict[str, Any], color: bool) -> list[str]:
             lines.append(mrkdwn_to_text(field["text"], color))
         accessory = block.get("accessory") or {}
         if accessory.get("type") == "button":
-            lines.append(f"  [ {html.unescape(accessory['text']['text'])} ]")
+            lines.append(f"  {_button(accessory, count)}")
         return lines
     if kind == "context":
         text = "  ".join(mrkdwn_to_text(e.get("text", ""), False) for e in block["elements"])
@@ -57,17 +57,28 @@ def _block_lines(block: dict[str, Any], color: bool) -> list[str]:
     if kind == "divider":
         return ["─" * 60]
     if kind == "actions":
-        labels = [f"[ {html.unescape(e['text']['text'])} ]" for e in block["elements"]]
+        labels = [_button(e, count) for e in block["elements"] if e.get("type") == "button"]
         return ["  ".join(labels)]
     return []
 
 
-def message_to_text(message: dict[str, Any], color: bool = False) -> str:
-    """A whole message (its blocks, or its fallback text when it has none)."""
+def _button(element: dict[str, Any], count: list[int] | None) -> str:
+    """`[ More results ]`, or `[1 More results ]` when the console numbers its buttons."""
+    label = html.unescape(element["text"]["text"])
+    if count is None:
+        return f"[ {label} ]"
+    count[0] += 1
+    return f"[{count[0]} {label} ]" if count[0] <= 9 else f"[ {label} ]"
+
+
+def message_to_text(message: dict[str, Any], color: bool = False, numbered: bool = False) -> str:
+    """A whole message (its blocks, or its fallback text when it has none); `numbered`
+    numbers its buttons 1–9, as the console's shortcuts press them."""
     blocks = message.get("blocks") or []
     if not blocks:
         return mrkdwn_to_text(message.get("text", ""), color)
+    count = [0] if numbered else None
     lines: list[str] = []
     for block in blocks:
-        lines.extend(_block_lines(block, color))
+        lines.extend(_block_lines(block, color, count))
     return "\n".join(lines)

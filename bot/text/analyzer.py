@@ -334,9 +334,7 @@ class Analyzer:
         words = self._analyze(text, stop)
         return [Span(w.start, w.end, frozenset(w.terms + w.shared)) for w in words]
 
-    def query_terms(
-        self, text: str, known: Callable[[str], bool] | None = None
-    ) -> list[str]:
+    def query_terms(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
         """A query's distinct terms, question words dropped ("what do the reports say…").
 
         With `known` (the index's vocabulary), a hyphenated word the corpus also writes
