@@ -100,7 +100,7 @@ HELP_USAGE = (
     "*Which reports agree*: `/llmtrend agree open source` — who covers a topic, who is silent.\n"
     "*Daily digest* in this channel: `/llmtrend digest on 08:30 Europe/Paris` "
     "(`digest off`, `digest preview`, `digest` for its state).\n"
-    "*List* the loaded reports: `/llmtrend reports`\n"
+    "*List* the loaded reports: `/llmtrend reports` · this help: `/llmtrend help`\n"
     "*Mention* me in a channel (`@llmtrend what's new this week?`) and I answer in the "
     "thread, or send me a direct message. My *Home* tab shows the trend dashboard."
 )
