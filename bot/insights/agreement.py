@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from bot.insights.shared_points import SharedPoint, shared_points
 from bot.insights.trends import Trend
+from bot.reports.dates import ReportDate
 from bot.reports.model import Section
 from bot.search.engine import PreparedQuery, Reason, SearchEngine
 
@@ -40,6 +41,8 @@ class Coverage:
     section: Section | None = None
     score: float | None = None
     quote: str | None = None
+    #: The report's date (its own, or first seen), when known.
+    date: ReportDate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ def agree(
                 section=section,
                 score=float(best_scores[k]),
                 quote=quote,
+                date=engine.report_date(section.report_id),
             )
         )
     # reports with no matching section at all are silent too: after the others, by id
@@ -193,7 +197,15 @@ def agree_with_trend(
         if quotes is None or len(covering) < quotes:
             quote = engine.excerpt(section, terms).text if terms else section.text[:300]
         covering.append(
-            Coverage(rid, engine.report_title(rid), True, section, score or None, quote)
+            Coverage(
+                rid,
+                engine.report_title(rid),
+                True,
+                section,
+                score or None,
+                quote,
+                engine.report_date(rid),
+            )
         )
     silent = [Coverage(r.id, r.title, covers=False) for r in reports if r.id not in members]
     if limit is not None:

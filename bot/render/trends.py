@@ -151,8 +151,9 @@ def trends_pending() -> Message:
 def _stance(c: Coverage) -> str:
     title = plain(c.report_title or c.report, 150)
     where = f"§{c.section.number} {plain(c.section.title, 150)}" if c.section else ""
+    day = f" · {c.date.day.isoformat()}" if c.date else ""
     quote = f"\n>{plain(c.quote, 400)}" if c.quote else ""
-    return f":white_check_mark: *{title}* — {where}{quote}"
+    return f":white_check_mark: *{title}* — {where}{day}{quote}"
 
 
 def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
