@@ -83,7 +83,8 @@ def build_phrase_index(corpus: Corpus, dates: Mapping[str, ReportDate]) -> Phras
     for report_keys in by_report_keys.values():
         per_report.update(report_keys)
     threshold = max(TEMPLATE_MIN_REPORTS, TEMPLATE_SHARE * len(report_ids))
-    template = {k for k, n in per_report.items() if n >= threshold}
+    # a linked item that comes back is a repeat (counted once, below), never template
+    template = {k for k, n in per_report.items() if n >= threshold and k.startswith("text:")}
 
     day_of_section = days[section_report].tolist()
     order = sorted(range(len(sections)), key=lambda i: (day_of_section[i], i))
