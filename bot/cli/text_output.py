@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from bot.insights.agreement import Agreement
 from bot.insights.trend_time import TrendTime, ranked
 from bot.insights.trends import TrendReport
-from bot.render.strings import no_results_text
+from bot.render.strings import count, no_results_text
 from bot.search.engine import SearchAnswer, SearchEngine
 from bot.search.excerpt import Excerpt
 
@@ -48,13 +48,14 @@ def search_text(answer: SearchAnswer, mark: Marker = plain_mark) -> str:
         return "\n".join(lines)
     first = answer.offset + 1
     last = answer.offset + len(answer.hits)
-    lines.append(f'Results {first}–{last} of {answer.total} for "{answer.effective_query}":')
+    shown = max(answer.total_distinctive or answer.total, last)
+    about = answer.effective_query
+    lines.append(f'Results {first}–{last} of {count(shown, "section")} about "{about}":')
     for i, hit in enumerate(answer.hits, start=first):
         s = hit.section
-        title = hit.report_title or s.report_id
+        day = f" · {hit.date.day.isoformat()}" if hit.date else ""
         lines.append("")
-        lines.append(f"{i}. {title} [{s.report_id}]")
-        lines.append(f"   §{s.number} {s.title}  (score {hit.score:.2f})")
+        lines.append(f"{i}. {hit.report_title or s.report_id} — §{s.number} {s.title}{day}")
         lines.append(f"   {marked(hit.excerpt, mark)}")
     return "\n".join(lines)
 
