@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,13 @@ def test_a_limited_view_names_each_silent_report_once() -> None:
     silent = [c.report for c in view.silent]
     assert len(silent) == len(set(silent)) == 10
     assert [c.report for c in view.covering] == ["r00", "r01"]
+
+
+def test_a_section_titled_by_the_topic_covers_it_however_long(samples_dir: Path) -> None:
+    """029's "Regulation, Model Cards, Evals, and Red-Teaming…" covers regulation."""
+    from bot.insights.agreement import agree
+    from bot.reports.loader import load_corpus
+
+    engine = SearchEngine.build(load_corpus(samples_dir))
+    covering = {c.report[:3] for c in agree(engine, "regulation").covering}
+    assert {"029", "031", "011"} <= covering

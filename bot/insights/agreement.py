@@ -145,6 +145,8 @@ def _focus(
 ) -> npt.NDArray[np.float64]:
     """For each section, the idf share of the topic's terms that are more than passing."""
     index = engine.index
+    # a section whose title names a term is about it, however long the section is
+    titles = [set(engine.analyzer.query_terms(index.sections[int(d)].title)) for d in docs]
     idfs = np.array([index.term_idf(t) for t in terms])
     total = idfs.sum()
     focus = np.zeros(len(docs))
@@ -158,7 +160,8 @@ def _focus(
         pos = np.minimum(pos, len(t_docs) - 1)
         present = t_docs[pos] == docs
         saturation = np.where(present, t_weights[pos] / idf, 0.0)
-        focus += np.where(saturation >= SATURATION_MIN, idf, 0.0)
+        titled = np.array([term in titles[i] for i in range(len(docs))], dtype=bool)
+        focus += np.where((saturation >= SATURATION_MIN) | titled, idf, 0.0)
     return np.asarray(focus / total)
 
 
