@@ -1,4 +1,5 @@
-"""Buttons on search results: More results (replaces the message) and Share in channel.
+"""Answer buttons: more results, search as typed, share in channel, which reports agree,
+a longer window for what changed.
 
 Each is acked at once; the answer goes to the interaction's response_url from a tracked
 task. A response_url takes 5 answers within 30 minutes; past that the user is told.
@@ -53,81 +54,39 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         deps.tasks.spawn(work(), name=name, ids=request_ids(context, body), on_error=on_error)
 
-    @app.action(ids.ACTION_MORE)
-    async def on_more(
+    async def on_press(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        """The next page of results, replacing the message."""
+        """Any answer button: parse the press (bot.ask.buttons), answer, send it the way
+        the press asks: in place (more, as typed, a longer window), visibly in the channel
+        (share), or as a new message below (an agree view; the results stay)."""
         await ack()
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
-
-        def make() -> Message:
-            press = parse_press(ids.ACTION_MORE, action.get("value"))
-            message = answer(press.request, deps.live, offset=press.offset, shareable=ephemeral)
-            return {"replace_original": True, **message}
-
-        run(context, body, make, "more-results")
-
-    @app.action(ids.ACTION_SEARCH_EXACT)
-    async def on_exact(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        """The search with the words as typed (the correction turned down), in place."""
-        await ack()
-        ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
-
-        def make() -> Message:
-            press = parse_press(ids.ACTION_SEARCH_EXACT, action.get("value"))
-            message = answer(press.request, deps.live, shareable=ephemeral)
-            return {"replace_original": True, **message}
-
-        run(context, body, make, "search-exact")
-
-    @app.action(ids.ACTION_SHARE)
-    async def on_share(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        """The same results posted visibly in the channel, "shared by @user"."""
-        await ack()
         user = context.user_id
 
         def make() -> Message:
-            press = parse_press(ids.ACTION_SHARE, action.get("value"))
-            message = answer(press.request, deps.live, offset=press.offset, shared_by=user)
-            return {"response_type": "in_channel", "replace_original": False, **message}
-
-        run(context, body, make, "share")
-
-    async def open_agree_view(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        """The agree view for a search or a trend, as a new message (the results stay)."""
-        await ack()
-
-        def make() -> Message:
             press = parse_press(action.get("action_id") or "", action.get("value"))
-            message = answer(press.request, deps.live)
-            return {"response_type": "ephemeral", "replace_original": False, **message}
+            if press.mode == "share":
+                shared = answer(press.request, deps.live, offset=press.offset, shared_by=user)
+                return {"response_type": "in_channel", "replace_original": False, **shared}
+            if press.mode == "new":
+                view = answer(press.request, deps.live)
+                return {"response_type": "ephemeral", "replace_original": False, **view}
+            page = answer(press.request, deps.live, offset=press.offset, shareable=ephemeral)
+            return {"replace_original": True, **page}
 
-        run(context, body, make, "agree-view")
+        run(context, body, make, f"button-{action.get('action_id', '')[:40]}")
 
-    @app.action(ids.ACTION_CHANGES_WIDER)
-    async def on_wider(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        """What changed over a window twice as long, replacing the message."""
-        await ack()
-
-        def make() -> Message:
-            press = parse_press(ids.ACTION_CHANGES_WIDER, action.get("value"))
-            message = answer(press.request, deps.live)
-            return {"replace_original": True, **message}
-
-        run(context, body, make, "changes-wider")
-
-    app.action(ids.ACTION_AGREE)(open_agree_view)
-    app.action(re.compile(rf"^{ids.ACTION_TREND_AGREE_PREFIX}\d+$"))(open_agree_view)
-    app.action(re.compile(rf"^{ids.ACTION_CHANGE_AGREE_PREFIX}\d+$"))(open_agree_view)
+    for action_id in (
+        ids.ACTION_MORE,
+        ids.ACTION_SEARCH_EXACT,
+        ids.ACTION_SHARE,
+        ids.ACTION_AGREE,
+        ids.ACTION_CHANGES_WIDER,
+    ):
+        app.action(action_id)(on_press)
+    for prefix in (ids.ACTION_TREND_AGREE_PREFIX, ids.ACTION_CHANGE_AGREE_PREFIX):
+        app.action(re.compile(rf"^{prefix}\d+$"))(on_press)
     registered.actions.extend(
         [
             ids.ACTION_MORE,

@@ -75,3 +75,15 @@ def shown_text(node: Any) -> str:
     if isinstance(node, list):
         return "\n".join(shown_text(n) for n in node)
     return ""
+
+
+#: Distinct news about one topic, one a day (an item repeated word for word is a repeat).
+FRESH_NEWS = [
+    "Speculative decoding halves latency for chat assistants at Acme.",
+    "A survey compares speculative decoding drafts across model sizes.",
+    "Speculative decoding lands in the vLLM serving stack.",
+    "Researchers tune speculative decoding for long documents.",
+    "Cloud providers price speculative decoding endpoints lower.",
+    "Speculative decoding meets quantised draft models on phones.",
+    "Benchmarks of speculative decoding on code generation appear.",
+]

@@ -18,6 +18,7 @@ from bot.insights.stream import build_phrase_index
 from bot.search.engine import SearchEngine
 from bot.search.live import LiveEngine
 from bot.text.phrases import is_topic_word, phrases
+from tests.helpers import FRESH_NEWS
 
 # --- the judgments ---------------------------------------------------------------------
 
@@ -143,17 +144,6 @@ def _labels(changes: Changes, kind: str) -> list[str]:
     return [c.label for c in getattr(changes, kind)]
 
 
-#: Distinct news about one topic, one a day (an item repeated word for word is a repeat).
-FRESH = [
-    "Speculative decoding halves latency for chat assistants at Acme.",
-    "A survey compares speculative decoding drafts across model sizes.",
-    "Speculative decoding lands in the vLLM serving stack.",
-    "Researchers tune speculative decoding for long documents.",
-    "Cloud providers price speculative decoding endpoints lower.",
-    "Speculative decoding meets quantised draft models on phones.",
-    "Benchmarks of speculative decoding on code generation appear.",
-]
-
 STEADY = [
     "Retrieval pipelines keep improving for enterprise search.",
     "Benchmarks for coding assistants were published again.",
@@ -174,7 +164,7 @@ def _daily(i: int, day: date, extra: str = "", template: str = "") -> str:
 
 def test_a_term_absent_before_is_new_and_a_steady_one_is_not(tmp_path: Path) -> None:
     def body(i: int, day: date) -> str:
-        extra = FRESH[i - 21] if i >= 21 else ""
+        extra = FRESH_NEWS[i - 21] if i >= 21 else ""
         return _daily(i, day, extra)
 
     changes = _changes(_stream(tmp_path, 28, body))
@@ -284,7 +274,7 @@ def test_a_digest_leads_with_what_changed(tmp_path: Path) -> None:
     from bot.render.digest import digest_message
 
     def body(i: int, day: date) -> str:
-        return _daily(i, day, FRESH[i - 21] if i >= 21 else "")
+        return _daily(i, day, FRESH_NEWS[i - 21] if i >= 21 else "")
 
     folder = _stream(tmp_path, 28, body)
     engine = _engine(folder)

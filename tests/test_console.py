@@ -86,7 +86,7 @@ def test_shortcuts_press_the_last_answers_buttons(seed_engine: SearchEngine) -> 
     assert "[1 More results (4–…) ]" in out
     assert "4. *" in out  # results 4–6 after `more`
     assert "agree on *multimodal*" in out
-    assert "\"more\" is made only of very common words" in out  # searched, not pressed
+    assert '"more" is made only of very common words' in out  # searched, not pressed
 
 
 def test_a_number_presses_that_button(seed_engine: SearchEngine) -> None:

@@ -12,19 +12,10 @@ import pytest
 
 from bot.slack import ids
 from tests.apprunner import RunningApp, app_settings, run_app
-from tests.helpers import assert_within_limits, shown_text
+from tests.helpers import FRESH_NEWS, assert_within_limits, shown_text
 from tests.slackfake import BOT_USER_ID, FakeSlack
 
 START = date(2026, 3, 2)
-FRESH = [
-    "Speculative decoding halves latency for chat assistants at Acme.",
-    "A survey compares speculative decoding drafts across model sizes.",
-    "Speculative decoding lands in the vLLM serving stack.",
-    "Researchers tune speculative decoding for long documents.",
-    "Cloud providers price speculative decoding endpoints lower.",
-    "Speculative decoding meets quantised draft models on phones.",
-    "Benchmarks of speculative decoding on code generation appear.",
-]
 TOPICS = ["vector databases", "Kubernetes clusters", "GPU supply", "retrieval pipelines"]
 
 
@@ -37,7 +28,7 @@ def write_stream(folder: Path, days: int = 28) -> None:
             for k, t in enumerate(TOPICS)
         ]
         if i >= days - 7:
-            news.append(f"- {FRESH[i - (days - 7)]}")
+            news.append(f"- {FRESH_NEWS[i - (days - 7)]}")
         text = f"# AI brief {day.isoformat()}\n\n## News\n" + "\n".join(news) + "\n"
         (folder / f"{day.isoformat()}.md").write_text(text)
 
