@@ -143,3 +143,30 @@ def test_ids_stay_unique_when_an_extension_kept_id_clashes_with_a_stem(tmp_path:
         (tmp_path / name).write_text(f"# {name}\n\n## 1. One\n\nText of {name}.\n")
     ids = sorted(r.id for r in load_corpus(tmp_path).reports)
     assert len(ids) == len(set(ids)) == 3
+
+
+def test_a_link_out_of_the_folder_is_not_read(tmp_path: Path) -> None:
+    """A symlink to a file outside the reports folder (a .env with a token) is skipped."""
+    secret = tmp_path / "outside" / ".env"
+    secret.parent.mkdir()
+    secret.write_text("SLACK_BOT_TOKEN=xoxb-secret-token\n# Report\n## 1. Leak\nxoxb\n")
+    folder = tmp_path / "reports"
+    write(folder, "real.md", REPORT)
+    (folder / "leak.md").symlink_to(secret)
+    (folder / "inside.md").symlink_to(folder / "real.md")  # a link that stays inside: read
+    corpus = load_corpus(folder)
+    assert [r.id for r in corpus.reports] == ["inside", "real"]
+    assert [(s.file, "outside" in s.reason) for s in corpus.skipped] == [("leak.md", True)]
+    assert all("xoxb" not in s.text for r in corpus.reports for s in r.sections)
+
+
+def test_bidi_controls_zero_width_spaces_and_nul_are_stripped(tmp_path: Path) -> None:
+    text = (
+        "# Quarterly \u202egnp.exe\u202c report\n\n"
+        "## 1. Zero\u200bwidth\nA\x00B and 👩\u200d💻 stay.\n"
+    )
+    write(tmp_path, "r.md", text.encode())
+    report = load_corpus(tmp_path).reports[0]
+    assert report.title == "Quarterly gnp.exe report"
+    assert report.sections[0].title == "Zerowidth"
+    assert "AB" in report.sections[0].text and "👩\u200d💻" in report.sections[0].text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,10 @@ logger = logging.getLogger(__name__)
 #: Files larger than this are skipped without being read whole.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 REPORT_SUFFIXES = (".md", ".txt")
+#: Characters a report must not bring into Slack: bidi overrides and isolates (they can
+#: make "gnp.exe" read as "exe.png"), zero-width space, byte-order marks inside the text,
+#: NUL. Zero-width (non-)joiners stay: scripts and emoji need them.
+_UNSAFE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\ufeff\x00]")
 
 
 def candidate_files(root: Path) -> list[Path]:
@@ -54,9 +59,15 @@ def report_ids(root: Path, files: list[Path]) -> dict[Path, str]:
     return ids
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
 def _looks_binary(data: bytes) -> bool:
-    """A NUL byte in the first 8 KiB: a binary file, not a report."""
-    return b"\x00" in data[:8192]
+    """Control bytes (NUL and the like, not tabs or newlines) in more than 5% of the first
+    8 KiB: a binary file, not a report. A stray NUL in a text report is stripped instead."""
+    head = data[:8192]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return b"\x00" in head and controls >= 2 and controls > len(head) // 20
 
 
 def read_report_text(path: Path) -> tuple[str | None, str | None, str | None]:
@@ -79,9 +90,19 @@ def read_report_text(path: Path) -> tuple[str | None, str | None, str | None]:
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         warning = "not valid UTF-8; undecodable bytes were replaced"
+    text = _UNSAFE.sub("", text)
     if not text.strip():
         return None, "empty file", warning
     return text, None, warning
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether a path, links followed, stays inside the (resolved) reports folder."""
+    try:
+        path.resolve(strict=True).relative_to(root)
+    except (OSError, ValueError, RuntimeError):
+        return False
+    return True
 
 
 def content_hash(text: str) -> str:
@@ -111,8 +132,12 @@ def load_corpus(root: Path | str, previous: Corpus | None = None) -> Corpus:
         logger.warning("skipped report %s: %s", rel, reason)
         skipped.append(SkippedFile(rel, reason))
 
+    real_root = root_path.resolve()
     for path in files:
         rel = path.relative_to(root_path).as_posix()
+        if not inside(path, real_root):
+            skip(rel, "a link to a file outside the reports folder; not read")
+            continue
         text, reason, warning = read_report_text(path)
         if warning:
             logger.warning("report %s: %s", rel, warning)
