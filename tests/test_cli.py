@@ -153,3 +153,25 @@ def test_changes_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["reason"] and "same day" in data["reason"]  # the seeds: one first-seen day
     code, _out, err = run(capsys, "changes", "--since", "2026-01-01", "--days", "3")
     assert code == 2 and "--since and --days" in err
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`llmtrend trends | head -1`: no BrokenPipeError traceback."""
+    import os
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for i in range(400):  # more output than a pipe holds, so the write really fails
+        (reports / f"r{i:03d}.md").write_text(f"# Report {i}\n\n## 1. Agents\nAgents {i}.\n")
+    env = {**os.environ, "LLMTREND_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        f"{sys.executable} -m bot reports --json --reports-dir {reports} | head -1",
+        shell=True,  # noqa: S602 - a fixed command line, to get a real pipe
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert result.stdout.strip()
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
