@@ -23,15 +23,30 @@ logger = logging.getLogger("llmtrend.requests")
 FAILED = "llmtrend_failed"
 
 
+#: Every kind a metric may be labelled with: a fixed set, so no payload can make a new
+#: series (an unknown type or event is "other").
+EVENT_KINDS = frozenset(
+    {"app_mention", "message", "app_home_opened", "app_uninstalled", "tokens_revoked"}
+)
+PAYLOAD_KINDS = {
+    "block_actions": "action",
+    "view_submission": "view",
+    "view_closed": "view",
+    "shortcut": "shortcut",
+    "message_action": "shortcut",
+    "url_verification": "url_verification",
+}
+
+
 def request_kind(body: dict[str, Any]) -> str:
-    """command, event:<type>, action, view, or the payload's own type."""
+    """command, event:<a known type>, action, view, shortcut, or other."""
     if body.get("command"):
         return "command"
-    if body.get("type") == "event_callback":
-        return f"event:{(body.get('event') or {}).get('type', '?')}"
-    if body.get("type") == "block_actions":
-        return "action"
-    return str(body.get("type") or "other")
+    kind = body.get("type")
+    if kind == "event_callback":
+        event = (body.get("event") or {}).get("type")
+        return f"event:{event}" if event in EVENT_KINDS else "event:other"
+    return PAYLOAD_KINDS.get(kind, "other") if isinstance(kind, str) else "other"
 
 
 def request_ids(context: Mapping[str, Any], body: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +73,7 @@ class ObservedApp(AsyncApp):
         response = await super().async_dispatch(req)
         seconds = time.perf_counter() - started
         body = req.body if isinstance(req.body, dict) else {}
-        kind = request_kind(body)
+        kind = request_kind(body) if response.status != 401 else "unverified"
         if response.status == 401:
             outcome = "rejected"
         elif req.context.get(FAILED):
