@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     #: Prometheus metrics on their own port (0: off); not the public Slack port.
     metrics_port: int = Field(default=0, ge=0, le=65535)
+    #: Where metrics listen: this host only by default (the image and Kubernetes files
+    #: set 0.0.0.0 for their scrape port).
+    metrics_host: str = "127.0.0.1"
     #: How often to look for new, changed or removed reports (0: never reload).
     reload_seconds: float = Field(default=10.0, ge=0)
     #: sqlite:///path (default: state.db in the data folder) or postgresql://user@host/db

@@ -65,3 +65,12 @@ def test_bad_values_name_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=f"^{name}: "):
         load_settings()
+
+
+def test_metrics_listen_on_this_host_only_by_default(tmp_path: Path) -> None:
+    from bot.config import Settings
+
+    assert Settings(data_dir=tmp_path).metrics_host == "127.0.0.1"
+    deploy = Path(__file__).resolve().parents[1] / "deploy"
+    for name in ("Dockerfile", "docker-compose.yml", "k8s/configmap.yaml"):
+        assert "LLMTREND_METRICS_HOST" in (deploy / name).read_text(), name

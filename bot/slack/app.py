@@ -267,9 +267,11 @@ async def _livez(_request: web.Request) -> web.Response:
 
 
 @contextlib.asynccontextmanager
-async def metrics_server(deps: Deps, host: str) -> AsyncIterator[None]:
-    """GET /metrics on LLMTREND_METRICS_PORT (its own port, not the public Slack one)."""
+async def metrics_server(deps: Deps) -> AsyncIterator[None]:
+    """GET /metrics on LLMTREND_METRICS_HOST:LLMTREND_METRICS_PORT (its own port, not the
+    public Slack one; this host only unless the setting says otherwise)."""
     port = deps.settings.metrics_port
+    host = deps.settings.metrics_host
     if not port:
         yield
         return
@@ -300,7 +302,7 @@ async def serve_http(settings: Settings, deps: Deps, host: str, port: int) -> No
     site = web.TCPSite(runner, host, port)
     await site.start()
     logger.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
-    async with metrics_server(deps, host):
+    async with metrics_server(deps):
         try:
             await _wait_for_stop()
             logger.info("stopping: finishing requests and tasks in flight")
@@ -340,7 +342,7 @@ async def serve_socket(settings: Settings, deps: Deps, port: int) -> None:
     runner = web.AppRunner(health, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()  # noqa: S104 - health for the pod
-    async with running(deps), metrics_server(deps, "0.0.0.0"):  # noqa: S104
+    async with running(deps), metrics_server(deps):
         await handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("connected to Slack in Socket Mode; health on :%d/healthz", port)
         try:
