@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.deps import build_deps
 from bot.search.engine import SearchEngine
 from bot.search.live import LiveEngine
@@ -103,3 +105,35 @@ async def test_socket_without_an_app_token_names_the_variable(
     code, _out, err = await run_cli("socket", env=env)
     assert code == 2
     assert err.strip().startswith("SLACK_APP_TOKEN is not set")
+
+
+@pytest.mark.parametrize("what", ["a file", "a corrupt store", "an unreachable server"])
+def test_an_unusable_state_store_is_one_line_naming_the_variable(tmp_path: Path, what: str) -> None:
+    """Not a traceback: one line on stderr naming the variable, exit 2 (no password)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LLMTREND_DATA_DIR": str(tmp_path / "data")}
+    if what == "a file":
+        (tmp_path / "data").write_text("not a folder")
+        variable = "LLMTREND_DATA_DIR"
+    elif what == "a corrupt store":
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "state.db").write_text("garbage, not SQLite")
+        variable = "LLMTREND_DATA_DIR"
+    else:
+        env["LLMTREND_STATE_URL"] = "postgresql://nobody:hunter2@127.0.0.1:1/x"
+        variable = "LLMTREND_STATE_URL"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "reports"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{variable}:")
+    assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -20,6 +20,10 @@ from bot.state.store import StateStore
 
 #: The environment variable a bad URL is blamed on (config reads it as `state_url`).
 URL_VARIABLE = "LLMTREND_STATE_URL"
+#: …and the one a bad default SQLite store is (the file lives in the data folder).
+DATA_DIR_VARIABLE = "LLMTREND_DATA_DIR"
+#: How long to wait for a PostgreSQL connection, and for a pooled one (seconds).
+CONNECT_TIMEOUT_S = 5
 #: How long a SQLite writer waits for another process's lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -115,7 +119,12 @@ def create_engine(url: URL) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=CONNECT_TIMEOUT_S,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
 
 
 def open_store(url: str | None, data_dir: Path) -> StateStore:
@@ -124,10 +133,28 @@ def open_store(url: str | None, data_dir: Path) -> StateStore:
     `None` or "" means a SQLite file `data_dir / "state.db"`. This blocks briefly (connect
     and migrate): call it at start-up, or through `asyncio.to_thread` from a running loop.
     """
-    engine = create_engine(parse_url(url, data_dir))
+    variable = URL_VARIABLE if (url or "").strip() else DATA_DIR_VARIABLE
+    try:
+        engine = create_engine(parse_url(url, data_dir))
+    except OSError as exc:  # the data folder is a file, read-only, or not ours
+        raise ValueError(
+            f"{DATA_DIR_VARIABLE}: {data_dir} cannot hold the state store "
+            f"({exc.strerror or type(exc).__name__})"
+        ) from None
     try:
         migrate(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        raise ValueError(f"{variable}: the state store could not be opened ({_why(exc)})") from None
     except BaseException:
         engine.dispose()
         raise
     return StateStore(engine)
+
+
+def _why(exc: sa.exc.SQLAlchemyError) -> str:
+    """The driver's own reason in one short line, without any URL (it may hold a password)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0]
+    words = [w for w in first.split() if "://" not in w and "@" not in w]
+    return f"{type(orig).__name__}: {' '.join(words)[:200]}"
