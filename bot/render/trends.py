@@ -128,7 +128,8 @@ def trends_message(
         blocks.append(context(f"…and {len(report.trends) - len(shown)} smaller trends"))
     if report.unique:
         lines = [
-            f"• *{plain(u.label, 120)}* — {plain(names.get(u.reports[0], u.reports[0]), 80)}"
+            f"• *{plain(u.label, 120)}* — "
+            f"{plain(engine.report_title(u.reports[0]) or u.reports[0], 80)}"
             f" §{u.sections[0].number}"
             for u in report.unique[:UNIQUE_SHOWN]
         ]
