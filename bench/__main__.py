@@ -247,13 +247,14 @@ def tables(results: dict[int, dict[str, Any]], slashes: dict[int, dict[str, floa
     return "\n".join(rows)
 
 
-def dated_tables(dated: dict[int, dict[str, Any]]) -> str:
-    """The markdown tables of the dated features (bench.dated)."""
+def dated_tables(dated: dict[int, dict[str, Any]], run: str = "") -> str:
+    """The markdown tables of the dated features (bench.dated); `run` says when and where."""
     if not dated:
         return ""
     rows = [
         "### Dated archive: load-time work (`python -m bench.dated`)",
         "",
+        *([run, ""] if run else []),
         "| sections | reports | days | load s | index build s | `find_trends` s | trends "
         "| `build_phrase_index` s | phrases | phrase × section pairs | peak RSS MB | worker s |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -475,6 +476,10 @@ def document(
 ) -> str:
     """BENCHMARKS.md."""
     dated = dated or {}
+    run = (
+        f"_Measured {datetime.now(UTC).strftime('%Y-%m-%d')} on {info['cpu']}, "
+        f"{info['cores']} cores, {info['ram']} RAM, commit {info['commit']}._"
+    )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     examples = next(iter(results.values()), {}).get("query_examples", [])
     gen = ", ".join(f"{n:,}: {s:.1f} s" for n, s in gen_s.items())
@@ -551,7 +556,7 @@ def document(
         "",
         tables(results, slashes),
         "",
-        *([dated_tables(dated), ""] if dated else []),
+        *([dated_tables(dated, run), ""] if dated else []),
         targets(results, slashes, dated),
     ]
     details = mismatch_details(results)
