@@ -38,6 +38,9 @@ G2_CRITICAL = 3.84
 MIN_LOG_RATIO = 1.0
 Z95 = 1.96
 SECTIONS_LISTED = 10
+#: Once `top` topics are chosen, rows up to this many times `top` are still read (to
+#: merge other wordings into them); past that the rest cannot change the list.
+SCAN_AFTER_TOP = 4
 #: Two nested phrases whose sections overlap this much (Jaccard) are one change.
 OVERLAP = 0.6
 #: A longer phrase names the topic if it covers this share of the lead phrase's sections.
@@ -243,7 +246,9 @@ def what_changed(
             key=lambda r: (-score[r], -support[r], commonness(index.labels[r]), index.labels[r]),
         )
         chosen: list[tuple[int, set[int], list[int]]] = []
-        for row in rows:
+        for seen, row in enumerate(rows):
+            if len(chosen) >= top and seen >= SCAN_AFTER_TOP * top:
+                break  # the list is full; a few more rows only to merge into it
             secs = set(_sections(index, row, where))
             same = next((c for c in chosen if _same_topic(secs, c[1])), None)
             if same is not None:

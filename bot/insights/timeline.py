@@ -48,22 +48,32 @@ def weeks_between(first: date, last: date) -> list[date]:
     return out
 
 
-def timeline(carrying: Iterable[date], all_days: Sequence[date]) -> list[Week]:
-    """Weekly counts of reports dated `carrying` among all reports dated `all_days`.
-
-    Weeks with no report at all are kept (total 0), so the spacing stays true to time.
-    """
-    if not all_days:
-        return []
+def weekly_totals(all_days: Sequence[date]) -> dict[date, int]:
+    """Reports per week (by Monday): compute once, then `timeline` per topic."""
     totals: dict[date, int] = {}
     for day in all_days:
         totals[week_start(day)] = totals.get(week_start(day), 0) + 1
+    return totals
+
+
+def timeline(
+    carrying: Iterable[date], all_days: Sequence[date], totals: dict[date, int] | None = None
+) -> list[Week]:
+    """Weekly counts of reports dated `carrying` among all reports dated `all_days`.
+
+    Weeks with no report at all are kept (total 0), so the spacing stays true to time.
+    Pass `totals` (weekly_totals of all_days) when drawing many timelines.
+    """
+    if not all_days:
+        return []
+    if totals is None:
+        totals = weekly_totals(all_days)
     hits: dict[date, int] = {}
     for day in carrying:
         hits[week_start(day)] = hits.get(week_start(day), 0) + 1
     return [
         Week(monday, hits.get(monday, 0), totals.get(monday, 0))
-        for monday in weeks_between(min(all_days), max(all_days))
+        for monday in weeks_between(min(totals), max(totals))
     ]
 
 

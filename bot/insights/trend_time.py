@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.insights.timeline import Movement, Week, movement, timeline
+from bot.insights.timeline import Movement, Week, movement, timeline, weekly_totals
 from bot.insights.trends import Trend, TrendReport
 from bot.reports.dates import ReportDate
 
@@ -37,12 +37,13 @@ def trend_times(report: TrendReport, dates: Mapping[str, ReportDate]) -> dict[st
     if not days:
         return {}
     recent_from = max(days) - timedelta(days=RECENT_DAYS - 1)
+    totals = weekly_totals(days)  # once, not once per trend
     out: dict[str, TrendTime] = {}
     for trend in (*report.trends, *report.unique):
         carrying = [dates[r].day for r in trend.reports if r in dates]
         if not carrying:
             continue
-        weeks = timeline(carrying, days)
+        weeks = timeline(carrying, days, totals)
         out[trend.id] = TrendTime(
             first_seen=min(carrying),
             last_seen=max(carrying),
