@@ -121,3 +121,10 @@ def test_sentences_do_not_break_after_common_abbreviations() -> None:
         "Models grow, e.g. The U.S. President spoke vs. Dr. Smith on Tuesday.",
         "They improve.",
     ]
+
+
+def test_a_last_paragraph_starting_overall_stays_in_its_section() -> None:
+    """Only an explicit closing ("In conclusion, …") is split off; "Overall, …" is often
+    a section's own last sentence."""
+    text = UNHEADED_CLOSING.replace("In conclusion, agents", "Overall, agents")
+    assert outline(text)[-1] == (2, "section", "Models")

@@ -278,3 +278,20 @@ async def test_secrets_never_reach_the_logs(
     assert logged
     assert TOKEN not in logged
     assert SECRET not in logged
+
+
+async def test_search_as_typed_after_a_correction(app: RunningApp) -> None:
+    body = (await app.command("multimodel")).json()
+    assert "Showing results for *multimodal*" in body["blocks"][0]["text"]["text"]
+    exact = next(
+        e
+        for b in body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.ACTION_SEARCH_EXACT
+    )
+    await app.click(exact["action_id"], exact["value"], token="exact")
+    [call] = await app.fake.wait_for("response_url")
+    assert call.args["replace_original"] is True
+    assert "Showing results for" not in call.args["text"]
+    assert "multimodel" in call.args["text"]

@@ -57,7 +57,7 @@ _SHORT_TITLE_CHARS = 60
 #: How a closing paragraph starts, in the languages the headings above know.
 _CLOSING_OPENER = re.compile(
     r"^(?:\*\*)?(?:in conclusion|to conclude|in summary|to summari[sz]e|to sum up|in closing|"
-    r"overall|all in all|in short|looking ahead|final thoughts|zusammenfassend|abschließend|"
+    r"final thoughts|zusammenfassend|abschließend|"
     r"en conclusi[oó]n|en resumen|pour conclure|en conclusion|en résumé|em conclusão|"
     r"em resumo|in sintesi|in conclusione)\b",
     re.IGNORECASE,
