@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.ask.answer import answer
+from bot.ask.answer import answer_off_loop
 from bot.ask.buttons import parse_press
 from bot.deps import Deps
 from bot.render import replies
@@ -47,7 +47,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
     def run(context: AsyncBoltContext, body: dict[str, Any], make: Any, name: str) -> None:
         async def work() -> None:
-            await post(body, make())
+            await post(body, await make())
 
         async def on_error(_exc: BaseException) -> None:
             await notify_response_url(body["response_url"])
@@ -64,15 +64,16 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
         user = context.user_id
 
-        def make() -> Message:
+        async def make() -> Message:
             press = parse_press(action.get("action_id") or "", action.get("value"))
+            request, offset = press.request, press.offset
             if press.mode == "share":
-                shared = answer(press.request, deps.live, offset=press.offset, shared_by=user)
+                shared = await answer_off_loop(request, deps.live, offset=offset, shared_by=user)
                 return {"response_type": "in_channel", "replace_original": False, **shared}
             if press.mode == "new":
-                view = answer(press.request, deps.live)
+                view = await answer_off_loop(request, deps.live)
                 return {"response_type": "ephemeral", "replace_original": False, **view}
-            page = answer(press.request, deps.live, offset=press.offset, shareable=ephemeral)
+            page = await answer_off_loop(request, deps.live, offset=offset, shareable=ephemeral)
             return {"replace_original": True, **page}
 
         run(context, body, make, f"button-{action.get('action_id', '')[:40]}")

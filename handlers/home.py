@@ -11,26 +11,17 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.ask.answer import agreement
 from bot.ask.buttons import parse_press
+from bot.ask.home import agree_page_off_loop, dashboard_off_loop
 from bot.deps import Deps
-from bot.insights.trend_time import trend_times
-from bot.render.trends import home_agree_view, home_view
 from bot.slack import ids
 from bot.slack.observed import request_ids
 from handlers import Registered
 
-NEWEST_SHOWN = 5
-
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def dashboard() -> dict[str, Any]:
-        engine = deps.live.current
-        trends = deps.live.trends
-        if engine is None:
-            return home_view(trends, None)
-        times = trend_times(trends, engine.dates) if trends else {}
-        return home_view(trends, engine, engine.newest_reports(NEWEST_SHOWN), times)
+        return await dashboard_off_loop(deps.live)
 
     def publish(
         user: str, make: Any, context: AsyncBoltContext, body: dict[str, Any], name: str
@@ -57,11 +48,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         await ack()
 
         async def view() -> dict[str, Any]:
-            engine = deps.live.current
-            if engine is None:
-                return await dashboard()
             press = parse_press(action.get("action_id") or "", action.get("value"))
-            return home_agree_view(agreement(press.request, engine, deps.live.trends))
+            return await agree_page_off_loop(press.request, deps.live)
 
         publish(body["user"]["id"], view, context, body, "home-agree")
 

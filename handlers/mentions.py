@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.ask.answer import answer
+from bot.ask.answer import answer_off_loop
 from bot.ask.parse import parse_message
 from bot.deps import Deps
 from bot.slack.observed import request_ids
@@ -63,7 +63,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         request = parse_message(event.get("text"))
 
         async def send() -> None:
-            message = answer(request, deps.live, shareable=False)
+            message = await answer_off_loop(request, deps.live, shareable=False)
             await deps.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
             )

@@ -100,6 +100,6 @@ def test_cache_key_covers_the_core_and_nothing_else() -> None:
         if target is None or target.name == "__init__.py" and target.parent == BOT:
             continue
         package = target.relative_to(BOT).parts[0]
-        if package in ("metrics.py", "config.py"):
+        if package in ("metrics.py", "config.py", "workers.py"):  # count, configure, run
             continue
         assert target in fingerprinted_files(), f"{target.relative_to(BOT)} builds the cache"

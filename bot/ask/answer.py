@@ -6,8 +6,11 @@ so `llmtrend chat` shows exactly what Slack would.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.ask.parse import Request, parse_window
 from bot.insights.agreement import Agreement, agree, agree_with_trend
@@ -31,15 +34,23 @@ AGREE_SHOWN = 8
 AGREE_LISTED = 10
 #: "What changed" lists at most this many topics of each kind in a message.
 CHANGES_SHOWN = 5
+#: An agree view's shared points may take this long; past it they are left out (and the
+#: view says so), so an answer never waits on a huge section.
+SHARED_POINTS_SECONDS = 5.0
 
 
-def agreement(request: Request, engine: SearchEngine, trends: TrendReport | None) -> Agreement:
+def agreement(
+    request: Request,
+    engine: SearchEngine,
+    trends: TrendReport | None,
+    deadline: float | None = None,
+) -> Agreement:
     """A trend's own agree view when the request names a trend that still exists, else the
-    reports that cover the topic's words."""
+    reports that cover the topic's words. A deadline may only cut the shared points."""
     trend = trends.find(request.trend) if trends and request.trend else None
     if trend is not None:
-        return agree_with_trend(engine, trend, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
-    return agree(engine, request.text, quotes=AGREE_SHOWN, limit=AGREE_LISTED)
+        return agree_with_trend(engine, trend, AGREE_SHOWN, AGREE_LISTED, deadline)
+    return agree(engine, request.text, AGREE_SHOWN, AGREE_LISTED, deadline)
 
 
 class Sources(Protocol):
@@ -72,10 +83,12 @@ def answer(
     shareable: bool = True,
     offset: int = 0,
     shared_by: str | None = None,
+    deadline: float | None = None,
 ) -> Message:
     """The message that answers a request (ephemeral-style with Share, or visible).
 
-    The sources are read once, so a reload in the middle never mixes two indexes.
+    The sources are read once, so a reload in the middle never mixes two indexes. Blocking
+    (its cost grows with the corpus): Slack handlers call it through `answer_off_loop`.
     """
     engine, trends, stream = sources.current, sources.trends, sources.stream
     if request.kind == "help":
@@ -93,7 +106,7 @@ def answer(
     if request.kind == "agree":
         if not request.text.strip() and not request.trend:
             return replies.usage_error(strings.AGREE_ON_WHAT)
-        return agree_view(agreement(request, engine, trends))
+        return agree_view(agreement(request, engine, trends, deadline))
     if request.kind == "changes":
         if stream is None:
             return replies.pending(strings.CHANGES_PENDING)
@@ -104,3 +117,11 @@ def answer(
         return changes_message(changes, engine)
     result = engine.search(request.text, top=PAGE_SIZE, offset=offset, exact=request.exact)
     return search_results(result, shareable=shareable, shared_by=shared_by)
+
+
+async def answer_off_loop(request: Request, sources: Sources, **options: Any) -> Message:
+    """`answer` in a worker thread, with the shared points' deadline: the event loop keeps
+    serving everyone else however long the answer takes."""
+    deadline = time.monotonic() + SHARED_POINTS_SECONDS
+    work = functools.partial(answer, request, sources, deadline=deadline, **options)
+    return await asyncio.to_thread(work)

@@ -141,6 +141,7 @@ def agree_json(view: Agreement) -> dict[str, Any]:
             for c in view.reports
         ],
         "shared": [{"text": p.text, "reports": list(p.reports)} for p in view.shared],
+        "shared_complete": view.shared_complete,
         "reason": view.reason,
         "trend_id": view.trend_id,
         "truncated": view.query.truncated,

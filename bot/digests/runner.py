@@ -260,9 +260,12 @@ class DigestRunner:
                 since = sub.created_at
         seen = await self.store.reports_first_seen_since(since)
         new_ids = sorted({r.report_id for r in seen if since < r.first_seen <= now})
-        return build_digest(
-            engine, self.live.trends, day, new_ids, self._changes(changed_since, day)
-        )
+        trends = self.live.trends
+
+        def build() -> Digest:  # what changed grows with the corpus: off the event loop
+            return build_digest(engine, trends, day, new_ids, self._changes(changed_since, day))
+
+        return await asyncio.to_thread(build)
 
     def _changes(self, since: date | None, day: date) -> Changes | None:
         """What changed in the reports dated after the last digest (else the last 7 days)."""

@@ -63,6 +63,8 @@ class Agreement:
     total: int = 0
     #: Set when the view is a trend's: its reports are exactly the trend's.
     trend_id: str | None = None
+    #: False when a deadline cut the shared points short (the reports are always complete).
+    shared_complete: bool = True
 
     @property
     def covering(self) -> tuple[Coverage, ...]:
@@ -78,12 +80,17 @@ class Agreement:
 
 
 def agree(
-    engine: SearchEngine, topic: str, quotes: int | None = None, limit: int | None = None
+    engine: SearchEngine,
+    topic: str,
+    quotes: int | None = None,
+    limit: int | None = None,
+    deadline: float | None = None,
 ) -> Agreement:
     """Which reports cover a topic; quotes for the first `quotes` covering ones (all: None).
 
     With `limit` (a message that shows only so many), only that many covering and silent
-    reports are spelled out: the view stays fast at 10,000 reports.
+    reports are spelled out: the view stays fast at 10,000 reports. A `deadline`
+    (`time.monotonic()`) may only cut the shared points short.
     """
     q = engine.prepare(topic)
     reports = engine.corpus.reports
@@ -136,8 +143,14 @@ def agree(
         unmatched = unmatched[: max(0, limit - silent_listed)]
     entries.extend(Coverage(reports[c].id, reports[c].title, covers=False) for c in unmatched)
     top_sections = [c.section for c in entries if c.covers and c.section]
-    points = shared_points(engine, top_sections, q.terms)
-    return replace(base, reports=tuple(entries), shared=points, agreeing=n_cover)
+    found = shared_points(engine, top_sections, q.terms, deadline)
+    return replace(
+        base,
+        reports=tuple(entries),
+        shared=found.points,
+        shared_complete=found.complete,
+        agreeing=n_cover,
+    )
 
 
 def _focus(
@@ -166,7 +179,11 @@ def _focus(
 
 
 def agree_with_trend(
-    engine: SearchEngine, trend: Trend, quotes: int | None = None, limit: int | None = None
+    engine: SearchEngine,
+    trend: Trend,
+    quotes: int | None = None,
+    limit: int | None = None,
+    deadline: float | None = None,
 ) -> Agreement:
     """A trend's agree view: exactly its reports cover it (each with the passage from its
     own section), every other report is silent. The same membership as the trend's count,
@@ -215,12 +232,13 @@ def agree_with_trend(
         covering_shown, silent = covering[:limit], silent[:limit]
     else:
         covering_shown = covering
-    points = shared_points(engine, [c.section for c in covering if c.section], terms)
+    found = shared_points(engine, [c.section for c in covering if c.section], terms, deadline)
     return Agreement(
         topic=trend.label,
         query=q,
         reports=(*covering_shown, *silent),
-        shared=points,
+        shared=found.points,
+        shared_complete=found.complete,
         terms=terms,
         agreeing=len(members),
         total=len(reports),

@@ -4,10 +4,15 @@ A phrase is a run of two or three content words (stop words inside are skipped, 
 compared by stem), so "democratizing access to AI" and "democratize access" meet on
 "democratize access". Phrases made only of the topic's own words or of words most
 sections use ("AI models") are left out; the rest rank by how many reports share them.
+
+The work is bounded whatever the reports hold: only the first MAX_SECTION_CHARS of each
+section are read (a 5 MB one-line report costs what a long section does), and a deadline,
+when given, stops the reading early; the result says whether it read everything.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
 MAX_POINTS = 5
 #: Only the strongest covering sections are read (the agree view stays fast at 10,000).
 MAX_SECTIONS = 12
+#: Only this much of each section is read: its opening states what it is about.
+MAX_SECTION_CHARS = 20_000
 #: A term in more than this share of sections is too common to make a point.
 COMMON_SHARE = 0.2
 
@@ -42,10 +49,24 @@ class SharedPoint:
     reports: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SharedPoints:
+    """The points found, and whether every section meant to be read was (no deadline hit)."""
+
+    points: tuple[SharedPoint, ...] = ()
+    complete: bool = True
+
+
 def shared_points(
-    engine: SearchEngine, sections: Sequence[Section], topic_terms: Sequence[str]
-) -> tuple[SharedPoint, ...]:
-    """Phrases that sections from two or more reports share, most widely shared first."""
+    engine: SearchEngine,
+    sections: Sequence[Section],
+    topic_terms: Sequence[str],
+    deadline: float | None = None,
+) -> SharedPoints:
+    """Phrases that sections from two or more reports share, most widely shared first.
+
+    `deadline` is a `time.monotonic()` value: past it, no further section is read.
+    """
     index = engine.index
     analyzer = engine.analyzer
     topic = set(topic_terms)
@@ -53,8 +74,12 @@ def shared_points(
         topic.update(analyzer.acronyms.get(term, ()))
     common = COMMON_SHARE * max(1, len(index))
     seen: dict[tuple[str, ...], dict[str, str]] = {}  # phrase → report → text as written
+    complete = True
     for section in list(sections)[:MAX_SECTIONS]:
-        for line in sentences(markdown_to_plain(section.text)):
+        if deadline is not None and time.monotonic() > deadline:
+            complete = False
+            break
+        for line in sentences(markdown_to_plain(section.text[:MAX_SECTION_CHARS])):
             words = [w for w in analyzer.spans(line) if w.terms]
             keys = [_main_term(w.terms) for w in words]
             for n in (2, 3):
@@ -88,7 +113,7 @@ def shared_points(
         points.append(SharedPoint(texts[0], tuple(sorted(reports))))
         if len(points) == MAX_POINTS:
             break
-    return tuple(points)
+    return SharedPoints(tuple(points), complete)
 
 
 def _main_term(terms: frozenset[str]) -> str:

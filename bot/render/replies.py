@@ -28,6 +28,11 @@ def error() -> Message:
     return message(strings.ERROR, [section(f":warning: {strings.ERROR}")])
 
 
+def working() -> Message:
+    """The ack of a request whose answer takes longer than Slack waits for it."""
+    return message(strings.WORKING, [section(f":hourglass_flowing_sand: {strings.WORKING}")])
+
+
 def expired() -> Message:
     """A button pressed after Slack's response_url stopped accepting answers."""
     return message(strings.EXPIRED, [section(strings.EXPIRED)])

@@ -13,6 +13,11 @@ if TYPE_CHECKING:
 
 EXAMPLE_QUERIES = ("multimodal", "open source", "what do the reports say about RLHF?")
 
+WORKING = "Working on it: the answer will appear here in a moment."
+SHARED_CUT_SHORT = (
+    "What these reports share was not worked out in time (their sections are very long); "
+    "the reports above are complete."
+)
 AGREE_ON_WHAT = (
     "Agree on what? Name a topic, for example `/llmtrend agree open source` or "
     "`/llmtrend agree multimodal`."

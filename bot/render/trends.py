@@ -189,6 +189,8 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
             for p in view.shared
         )
         blocks.append(section(f"*What they share*\n{points}"))
+    if not view.shared_complete:
+        blocks.append(context(strings.SHARED_CUT_SHORT))
     silent = view.silent
     if silent:
         quiet = ", ".join(plain(c.report_title or c.report, 80) for c in silent[:10])

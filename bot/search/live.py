@@ -4,6 +4,8 @@ Requests read `current` once and use that engine to the end, so a swap never mix
 indexes in one answer; until the first load finishes `current` is None ("still loading").
 Trends follow in the background (they take longer at scale); until they are ready the
 previous trends, if any, are served, and `/llmtrend trends` says they are being computed.
+Trends and the dated phrase index are computed in a forked child (`bot.workers.in_child`):
+serving keeps its speed meanwhile, and shutdown kills the child instead of waiting.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.reports.loader import load_corpus
 from bot.reports.model import Corpus
 from bot.search.cache import IndexCache, corpus_key
 from bot.search.engine import SearchEngine
+from bot.workers import in_child
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +168,7 @@ class LiveEngine:
             stream = cached
         else:
             try:
-                stream = await asyncio.to_thread(build_phrase_index, engine.corpus, engine.dates)
+                stream = await in_child(build_phrase_index, engine.corpus, engine.dates)
             except Exception:
                 logger.exception("indexing the reports as a stream failed; the previous one stays")
                 return
@@ -179,7 +182,7 @@ class LiveEngine:
         """Compute the trends of an engine off the request path; keep the old ones on error."""
         started = time.perf_counter()
         try:
-            trends = await asyncio.to_thread(find_trends, engine.index)
+            trends = await in_child(find_trends, engine.index)
         except Exception:
             logger.exception("computing trends failed; the previous trends stay")
             return

@@ -26,6 +26,7 @@ from bot.deps import Deps
 from bot.reports.watch import Snapshot, snapshot, watch
 from bot.slack.client import slack_error
 from bot.slack.observed import ObservedApp
+from bot.workers import use_daemon_pool
 from handlers import Registered, register_handlers
 
 logger = logging.getLogger("llmtrend")
@@ -177,7 +178,11 @@ async def _run_digests(deps: Deps) -> None:
 @contextlib.asynccontextmanager
 async def running(deps: Deps, *, digests: bool = True) -> AsyncIterator[None]:
     """Background life of the app: load the index, purge claims, post digests; on exit,
-    stop them and drain the tasks in flight (a digest cut short is recovered later)."""
+    stop them and drain the tasks in flight (a digest cut short is recovered later).
+
+    Worker threads are daemons (`bot.workers.DaemonPool`): a long computation or a call
+    stuck in a driver never holds up the exit."""
+    use_daemon_pool()
     # the folder as it is before loading: a report added during the load is not missed
     before_load = await asyncio.to_thread(snapshot, deps.settings.reports_dir)
     background = [
