@@ -65,6 +65,11 @@ class DaemonPool(ThreadPoolExecutor):
                 self._workers.append(worker)
             return future
 
+    @property
+    def closed(self) -> bool:
+        """Shut down: takes no more work."""
+        return self._closed
+
     def _work(self) -> None:
         while True:
             item = self._jobs.get()

@@ -33,6 +33,10 @@ from bot.workers import in_child
 logger = logging.getLogger(__name__)
 
 
+#: A load waits this long for the state store to record its reports (a first load of
+#: 100,000 reports takes seconds); past it, undated reports are dated today for now.
+FIRST_SEEN_TIMEOUT_S = 60.0
+
 #: Records a loaded folder's reports and says when each was first seen (blocking).
 FirstSeen = Callable[[Corpus], Mapping[str, date]]
 
@@ -97,7 +101,7 @@ class LiveEngine:
         else:
             engine = await asyncio.to_thread(self._build_quietly, None)
             await asyncio.to_thread(self._store, "engine", key, engine)
-        await asyncio.to_thread(self._date, engine)
+        await self._dated(engine)
         self._swap(engine, time.perf_counter() - started)
         trends = await asyncio.to_thread(self._cached, "trends", key)
         if isinstance(trends, TrendReport):
@@ -113,7 +117,7 @@ class LiveEngine:
             return SearchEngine.build(corpus or load_corpus(self.reports_dir))
 
     def _date(self, engine: SearchEngine) -> None:
-        """Record the reports' first-seen days and give every report its date.
+        """Record the reports' first-seen days and give every report its date (blocking).
 
         If the state store fails, undated reports are dated today for now (they are
         recorded at the next load) and the failure is logged.
@@ -125,6 +129,19 @@ class LiveEngine:
             except Exception:
                 logger.exception("recording first-seen reports failed; undated reports: today")
         engine.dates = resolve_dates(engine.corpus.reports, days, self.today())
+
+    async def _dated(self, engine: SearchEngine) -> None:
+        """`_date` off the loop, and never stuck behind a state store that does not answer."""
+        days: Mapping[str, date] = {}
+        if self.first_seen is not None:
+            try:
+                days = await asyncio.wait_for(
+                    asyncio.to_thread(self.first_seen, engine.corpus), FIRST_SEEN_TIMEOUT_S
+                )
+            except Exception:  # TimeoutError included: the thread is left behind
+                logger.exception("recording first-seen reports failed; undated reports: today")
+        today = self.today()
+        engine.dates = await asyncio.to_thread(resolve_dates, engine.corpus.reports, days, today)
 
     def _cached(self, kind: str, key: str) -> object | None:
         return self.cache.load(kind, key) if self.cache else None
@@ -148,7 +165,7 @@ class LiveEngine:
         if old is not None and _same(corpus, old.corpus):
             return None
         engine = await asyncio.to_thread(self._build_quietly, corpus)
-        await asyncio.to_thread(self._date, engine)
+        await self._dated(engine)
         self._swap(engine, time.perf_counter() - started)
         if self.metrics is not None:
             self.metrics.reloads.inc()

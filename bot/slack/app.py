@@ -257,10 +257,17 @@ def _signed(deps: Deps, request: web.Request, body: bytes) -> bool:
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    """200 once the index is loaded; 503 while loading (load balancers wait)."""
-    engine = request.app[DEPS_KEY].live.current
+    """200 once the index is loaded and the state store answers; 503 while loading (load
+    balancers wait) or while the store is stuck or gone (claims and digests would fail)."""
+    deps = request.app[DEPS_KEY]
+    engine = deps.live.current
     if engine is None:
         return web.json_response({"status": "loading"}, status=503)
+    try:
+        await deps.store.ping()
+    except Exception as exc:
+        logger.warning("health check: the state store is unavailable (%s)", type(exc).__name__)
+        return web.json_response({"status": "state store unavailable"}, status=503)
     return web.json_response(
         {"status": "ok", "reports": len(engine.corpus.reports), "sections": len(engine.index)}
     )
@@ -338,8 +345,14 @@ async def serve_socket(settings: Settings, deps: Deps, port: int) -> None:
     async def healthz(_request: web.Request) -> web.Response:
         connected = await handler.client.is_connected()
         ready = deps.live.current is not None
-        status = 200 if connected and ready else 503
-        return web.json_response({"connected": connected, "ready": ready}, status=status)
+        try:
+            await deps.store.ping()
+            store = True
+        except Exception:
+            store = False
+        status = 200 if connected and ready and store else 503
+        body = {"connected": connected, "ready": ready, "state_store": store}
+        return web.json_response(body, status=status)
 
     health = web.Application()
     health.router.add_get("/healthz", healthz)

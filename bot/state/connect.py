@@ -5,6 +5,7 @@ Every refusal names the variable, so a bad setting is one clear line at start-up
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sqlite3
 from pathlib import Path
@@ -26,6 +27,20 @@ DATA_DIR_VARIABLE = "LLMTREND_DATA_DIR"
 CONNECT_TIMEOUT_S = 5
 #: How long a SQLite writer waits for another process's lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: PostgreSQL: a statement (or a lock wait) longer than this is cancelled by the server,
+#: and a connection whose sent data goes unacknowledged this long is dropped (a database
+#: behind a black hole), so no call hangs for good.
+STATEMENT_TIMEOUT_MS = 5000
+_POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": CONNECT_TIMEOUT_S,
+    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+    f"-c lock_timeout={STATEMENT_TIMEOUT_MS}",
+    "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 2,
+}
 
 
 def _bad_url(reason: str) -> ValueError:
@@ -36,7 +51,7 @@ def parse_url(url: str | None, data_dir: Path) -> URL:
     """Turn the setting into an engine URL; every refusal names the variable."""
     text = (url or "").strip()
     if not text:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # state and cache: ours alone
         return URL.create("sqlite", database=str(data_dir / "state.db"))
     try:
         parsed = make_url(text)
@@ -51,7 +66,7 @@ def parse_url(url: str | None, data_dir: Path) -> URL:
         database = parsed.database or ""
         if database in ("", ":memory:") or database.startswith("file:"):
             raise _bad_url("sqlite needs a file path (sqlite:///path/to/state.db), not memory")
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        Path(database).expanduser().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         return parsed.set(drivername="sqlite", database=str(Path(database).expanduser()))
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         if not parsed.database:
@@ -123,8 +138,19 @@ def create_engine(url: URL) -> Engine:
         url,
         pool_pre_ping=True,
         pool_timeout=CONNECT_TIMEOUT_S,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+        connect_args=_postgres_connect_args(url),
     )
+
+
+def _postgres_connect_args(url: URL) -> dict[str, Any]:
+    """Our timeouts, under what the URL itself says: its own `options` (a search_path, say)
+    come first, and a timeout it sets wins over ours."""
+    args = {k: v for k, v in _POSTGRES_CONNECT_ARGS.items() if k not in url.query}
+    own = url.query.get("options")
+    if own:
+        own_text = " ".join(own) if isinstance(own, tuple) else own
+        args["options"] = f"{own_text} {_POSTGRES_CONNECT_ARGS['options']}"
+    return args
 
 
 def open_store(url: str | None, data_dir: Path) -> StateStore:
@@ -135,7 +161,8 @@ def open_store(url: str | None, data_dir: Path) -> StateStore:
     """
     variable = URL_VARIABLE if (url or "").strip() else DATA_DIR_VARIABLE
     try:
-        engine = create_engine(parse_url(url, data_dir))
+        parsed = parse_url(url, data_dir)
+        engine = create_engine(parsed)
     except OSError as exc:  # the data folder is a file, read-only, or not ours
         raise ValueError(
             f"{DATA_DIR_VARIABLE}: {data_dir} cannot hold the state store "
@@ -149,7 +176,11 @@ def open_store(url: str | None, data_dir: Path) -> StateStore:
     except BaseException:
         engine.dispose()
         raise
-    return StateStore(engine)
+    sqlite_file = Path(parsed.database or "") if parsed.get_backend_name() == "sqlite" else None
+    if sqlite_file is not None:
+        with contextlib.suppress(OSError):  # not ours to change (a shared file): leave it
+            sqlite_file.chmod(0o600)  # SQLite gives its -wal and -shm files the same mode
+    return StateStore(engine, sqlite_file)
 
 
 def _why(exc: sa.exc.SQLAlchemyError) -> str:

@@ -6,18 +6,25 @@ keeps one schema for SQLite (the default: a file in the data folder, fine for se
 processes on one host) and PostgreSQL (several hosts).
 
 The engine is synchronous; every public method of `StateStore` is async and runs its
-blocking work in a worker thread (`asyncio.to_thread`), so the aiohttp/Bolt loop never
-waits on the database. Every key starts with the Slack team id, so serving several
-workspaces later needs no migration. Timestamps are timezone-aware UTC in and out.
+blocking work in the store's own daemon threads, so the aiohttp/Bolt loop never waits on
+the database, a stuck database never takes the threads answers are computed in, and every
+call gives up after OPERATION_TIMEOUT_S (`StoreUnavailable`: the user is told, /healthz
+fails). A SQLite file deleted or replaced under a running app is noticed before each call:
+the store refuses to work on (never a silent fresh store forgetting today's claims). Every
+key starts with the Slack team id, so serving several workspaces later needs no migration.
+Timestamps are timezone-aware UTC in and out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,11 +34,24 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.state.records import DigestClaim, SeenReport, Subscription, SubscriptionSource
 from bot.state.schema import DIGESTS, EVENTS, REPORTS, SUBSCRIPTIONS, aware_utc, current_version
+from bot.workers import DaemonPool
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 #: Rows per INSERT when recording reports (3 bound values each; SQLite allows 32,766).
 _RECORD_BATCH = 1000
 _HHMM = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+#: A store call that has not answered by then is given up on (its thread is left behind).
+OPERATION_TIMEOUT_S = 6.0
+#: /healthz waits this long for the store's `SELECT 1`.
+PING_TIMEOUT_S = 3.0
+#: Threads for database calls (more than the pool's connections: some wait for one).
+STORE_THREADS = 16
+
+
+class StoreUnavailable(Exception):
+    """The state store did not answer in time, or its file is gone: nothing was done."""
 
 
 def _subscription(row: sa.Row[Any]) -> Subscription:
@@ -89,10 +109,19 @@ class StateStore:
     pooled connection and transaction. Get one from `open_store`.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        """Wrap an engine whose schema `open_store` has already migrated."""
+    def __init__(self, engine: Engine, sqlite_file: Path | None = None) -> None:
+        """Wrap an engine whose schema `open_store` has already migrated.
+
+        `sqlite_file`: the SQLite database, whose identity (device, inode) is checked
+        before every call.
+        """
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        self._file = sqlite_file
+        self._identity = _identity(sqlite_file) if sqlite_file else None
+        self._pool = DaemonPool(STORE_THREADS, "llmtrend-store")
+        self._ping: asyncio.Future[None] | None = None
+        self._gone_logged = False
 
     @property
     def backend(self) -> str:
@@ -101,6 +130,36 @@ class StateStore:
 
     # - plumbing -
 
+    def _check_file(self) -> None:
+        """Refuse to work once the SQLite file was deleted or replaced under us."""
+        if self._file is None:
+            return
+        if _identity(self._file) != self._identity:
+            if not self._gone_logged:
+                self._gone_logged = True
+                logger.error(
+                    "the state store %s was deleted or replaced while running: refusing "
+                    "reads and writes until restarted (/healthz fails meanwhile)",
+                    self._file,
+                )
+            raise StoreUnavailable(f"the state store file {self._file} is gone")
+
+    def _threads(self) -> DaemonPool:
+        """The store's threads (new ones if used again after close: SQLAlchemy reconnects)."""
+        if self._pool.closed:
+            self._pool = DaemonPool(STORE_THREADS, "llmtrend-store")
+        return self._pool
+
+    async def _run(self, work: Callable[[], T], limit_s: float = OPERATION_TIMEOUT_S) -> T:
+        """work() on the store's threads, given up on after `limit_s`."""
+        future = asyncio.get_running_loop().run_in_executor(self._threads(), work)
+        try:
+            return await asyncio.wait_for(future, limit_s)
+        except TimeoutError:
+            raise StoreUnavailable(
+                f"the state store did not answer within {limit_s:.0f} s"
+            ) from None
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE on SQLite); commits unless it raises.
@@ -108,6 +167,7 @@ class StateStore:
         `preserve_rowcount` because claims are decided by rowcount, which SQLAlchemy
         otherwise only guarantees for UPDATE/DELETE (psycopg INSERTs report -1).
         """
+        self._check_file()
         with self._engine.connect() as conn:
             conn.execution_options(llmtrend_write=True, preserve_rowcount=True)
             with conn.begin():
@@ -115,26 +175,27 @@ class StateStore:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        self._check_file()
         with self._engine.connect() as conn, conn.begin():
             yield conn
 
     async def _reading(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in a read transaction on a worker thread: the event loop never waits."""
+        """Run `work` in a read transaction on a store thread: the event loop never waits."""
 
         def run() -> T:
             with self._read() as conn:
                 return work(conn)
 
-        return await asyncio.to_thread(run)
+        return await self._run(run)
 
     async def _writing(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in a write transaction on a worker thread: the event loop never waits."""
+        """Run `work` in a write transaction on a store thread: the event loop never waits."""
 
         def run() -> T:
             with self._write() as conn:
                 return work(conn)
 
-        return await asyncio.to_thread(run)
+        return await self._run(run)
 
     def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
         """The dialect's INSERT, which has ON CONFLICT on both backends."""
@@ -145,9 +206,33 @@ class StateStore:
         statement = self._insert(table).values(**values).on_conflict_do_nothing()
         return lambda conn: conn.execute(statement).rowcount == 1
 
+    async def ping(self) -> None:
+        """`SELECT 1` within PING_TIMEOUT_S, else StoreUnavailable (for /healthz).
+
+        One ping at a time: while one is stuck, later calls fail at once instead of
+        leaving a thread each behind.
+        """
+        if self._ping is not None and not self._ping.done():
+            raise StoreUnavailable("the state store has not answered the last health check")
+
+        def run() -> None:
+            with self._read() as conn:
+                conn.execute(sa.text("SELECT 1"))
+
+        self._ping = asyncio.get_running_loop().run_in_executor(self._threads(), run)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._ping), PING_TIMEOUT_S)
+        except TimeoutError:
+            raise StoreUnavailable("the state store did not answer the health check") from None
+
     async def close(self) -> None:
-        """Close pooled connections (the store is unusable afterwards)."""
-        await asyncio.to_thread(self._engine.dispose)
+        """Close pooled connections (the store is unusable afterwards); a stuck database
+        is left behind after a few seconds rather than holding up shutdown."""
+        try:
+            await self._run(self._engine.dispose, limit_s=PING_TIMEOUT_S)
+        except StoreUnavailable:
+            logger.warning("the state store did not close in time; leaving it")
+        self._pool.shutdown(wait=False)
 
     def dispose(self) -> None:
         """`close` for callers with no event loop (the command line)."""
@@ -493,9 +578,10 @@ class StateStore:
     def record_first_seen(self, items: list[tuple[str, str]], now: datetime) -> dict[str, datetime]:
         """Record a loaded folder's reports and return when each report id was first seen.
 
-        Blocking (call it from a worker thread: the loader does). The very first load of an
-        installation is recorded as `initial`, so its reports are dated that day but never
-        announced as new. A report id's first-seen moment is its earliest version's.
+        Blocking (the loader calls it from a worker thread, with its own time limit). The
+        very first load of an installation is recorded as `initial`, so its reports are
+        dated that day but never announced as new. A report id's first-seen moment is its
+        earliest version's.
         """
         unique = list(dict.fromkeys(items))
         moment = aware_utc(now, "now")
@@ -539,3 +625,12 @@ class StateStore:
             return conn.execute(statement).first() is not None
 
         return await self._reading(run)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file, None if it is missing."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
