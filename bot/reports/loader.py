@@ -115,8 +115,11 @@ def load_corpus(root: Path | str, previous: Corpus | None = None) -> Corpus:
 
     With `previous` (a reload), a file that is now broken keeps its previous version in
     service (and is listed as skipped, saying so), and an unchanged file is not re-parsed.
+    A reports folder that is a link (git-sync publishes each checkout by swapping one) is
+    resolved once, first, so one load reads one checkout whole.
     """
-    root_path = Path(root)
+    real_root = Path(root).resolve()
+    root_path = real_root
     files = candidate_files(root_path)
     ids = report_ids(root_path, files)
     before = {r.path: r for r in previous.reports} if previous else {}
@@ -132,7 +135,6 @@ def load_corpus(root: Path | str, previous: Corpus | None = None) -> Corpus:
         logger.warning("skipped report %s: %s", rel, reason)
         skipped.append(SkippedFile(rel, reason))
 
-    real_root = root_path.resolve()
     for path in files:
         rel = path.relative_to(root_path).as_posix()
         if not inside(path, real_root):
