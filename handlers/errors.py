@@ -17,7 +17,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
 from bot.render import replies
-from bot.slack.client import response_client
+from bot.slack.client import answered_in_thread, outcome_unknown, response_client
 from bot.slack.observed import FAILED, request_ids
 
 logger = logging.getLogger("llmtrend.errors")
@@ -58,3 +58,30 @@ async def notify_response_url(url: str) -> None:
 async def notify_thread(deps: Deps, channel: str, thread_ts: str | None) -> None:
     """Tell the user in the thread they asked in that something failed."""
     await deps.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **replies.error())
+
+
+async def notify_thread_after(
+    deps: Deps,
+    exc: BaseException,
+    channel: str,
+    thread_ts: str | None,
+    asked_ts: str,
+    bot_user: str | None,
+) -> None:
+    """A reply failed: say so, unless its outcome is unknown (a timeout) and the reply is in
+    fact in the thread; when even that cannot be checked, say the answer may be missing."""
+    if outcome_unknown(exc):
+        answered = await answered_in_thread(
+            deps.client, channel, thread_ts or asked_ts, asked_ts, bot_user
+        )
+        if answered:
+            logger.info(
+                "reply in %s:%s arrived despite the error; nothing to add", channel, asked_ts
+            )
+            return
+        if answered is None:
+            await deps.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, **replies.maybe_failed()
+            )
+            return
+    await notify_thread(deps, channel, thread_ts)

@@ -18,7 +18,7 @@ from bot.ask.parse import parse_message
 from bot.deps import Deps
 from bot.slack.observed import request_ids
 from handlers import Registered
-from handlers.errors import notify_thread
+from handlers.errors import notify_thread, notify_thread_after
 
 logger = logging.getLogger("llmtrend.messages")
 
@@ -68,8 +68,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
             )
 
-        async def on_error(_exc: BaseException) -> None:
-            await notify_thread(deps, channel, thread_ts)
+        async def on_error(exc: BaseException) -> None:
+            await notify_thread_after(deps, exc, channel, thread_ts, ts, context.bot_user_id)
 
         deps.tasks.spawn(send(), name="reply", ids=request_ids(context, body), on_error=on_error)
 

@@ -270,6 +270,23 @@ async def test_a_post_whose_answer_was_lost_is_not_posted_twice(
     assert claim is not None and claim.status == "sent"
 
 
+async def test_a_failed_history_read_during_recovery_is_retried_soon(
+    stack: Callable[..., Deps], fake_slack: FakeSlack
+) -> None:
+    deps, clock = await due_subscription(stack)
+    fake_slack.drop_next("chat.postMessage", how="503")  # posted, the answer lost
+    await deps.digests.tick(clock.now)
+    fake_slack.fail_next("conversations.history", status=500, times=2)  # the looks fail
+    await run_until(deps, clock, clock.now + timedelta(seconds=80), timedelta(seconds=20))
+    assert len(fake_slack.calls_to("conversations.history")) == 2
+    claim = await deps.store.get_digest_claim(TEAM_ID, "C1", DUE.date())
+    assert claim is not None and claim.status == "unknown"  # not a claim left for 5 minutes
+    await run_until(deps, clock, clock.now + timedelta(seconds=60), timedelta(seconds=20))
+    claim = await deps.store.get_digest_claim(TEAM_ID, "C1", DUE.date())
+    assert claim is not None and claim.status == "sent"  # found in the history, not 5 min on
+    assert len(posts(fake_slack)) == 1
+
+
 async def test_a_server_error_is_retried_and_posts_once(
     stack: Callable[..., Deps], fake_slack: FakeSlack
 ) -> None:

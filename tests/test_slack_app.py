@@ -6,17 +6,22 @@ import asyncio
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.deps import build_deps
+from bot.render import strings
 from bot.search.engine import SearchAnswer, SearchEngine
 from bot.slack import ids
-from tests.apprunner import SECRET, TOKEN, RunningApp
+from bot.slack.client import web_client
+from tests.apprunner import SECRET, TOKEN, RunningApp, app_settings, run_app
 from tests.helpers import shown_text
 from tests.slackfake import (
     BOT_ID,
     BOT_USER_ID,
+    FakeSlack,
     app_mention_event,
     im_message_event,
     post_signed,
@@ -295,3 +300,33 @@ async def test_search_as_typed_after_a_correction(app: RunningApp) -> None:
     assert call.args["replace_original"] is True
     assert "Showing results for" not in call.args["text"]
     assert "multimodel" in call.args["text"]
+
+
+async def test_a_reply_slack_posted_but_confirmed_too_late_gets_no_false_error(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    settings = app_settings(fake_slack, tmp_path)
+    deps = build_deps(settings)
+    deps.client = web_client(TOKEN, fake_slack.api_url, timeout=1)  # Slack's answer: too late
+    async with run_app(settings, fake_slack, deps=deps) as app:
+        fake_slack.delay_next("chat.postMessage", 2.0)
+        await app.mention(f"{MENTION} multimodal", ts="800.8")
+        await app.settle()
+        [reply] = fake_slack.calls_to("chat.postMessage")  # the answer, and no "sorry"
+        assert "something went wrong" not in reply.args["text"].lower()
+        assert fake_slack.calls_to("conversations.replies")  # it looked before keeping quiet
+
+
+async def test_a_timed_out_reply_that_cannot_be_checked_says_it_may_be_missing(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    settings = app_settings(fake_slack, tmp_path)
+    deps = build_deps(settings)
+    deps.client = web_client(TOKEN, fake_slack.api_url, timeout=1)
+    async with run_app(settings, fake_slack, deps=deps) as app:
+        fake_slack.delay_next("chat.postMessage", 2.0)
+        fake_slack.fail_next("conversations.replies", status=500, times=10)
+        await app.mention(f"{MENTION} multimodal", ts="900.9")
+        await app.settle()
+        texts = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage")]
+        assert texts[1:] == [strings.MAYBE_FAILED]  # not a flat "something went wrong"

@@ -171,9 +171,14 @@ class DigestRunner:
             found = await self._find_posted(channel, day)
         except SlackApiError as exc:
             error = slack_error(exc)
-            if error.startswith("http_") or error in TRANSIENT_ERRORS:
-                raise  # look again on a later pass
-            return await self._pause(team, channel, day, error, now)
+            if not (error.startswith("http_") or error in TRANSIENT_ERRORS):
+                return await self._pause(team, channel, day, error, now)
+            # still unknown: look again after RECHECK_UNKNOWN, not after a stale claim's wait
+            await self.store.mark_digest_unknown(team, channel, day, now)
+            raise
+        except Exception:  # a timeout or a dropped connection: the same
+            await self.store.mark_digest_unknown(team, channel, day, now)
+            raise
         if found is not None:
             await self.store.mark_digest_sent(team, channel, day, found, now)
             logger.info("digest %s %s was posted after all (ts %s)", channel, day, found)

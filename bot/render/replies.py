@@ -33,6 +33,11 @@ def working() -> Message:
     return message(strings.WORKING, [section(f":hourglass_flowing_sand: {strings.WORKING}")])
 
 
+def maybe_failed() -> Message:
+    """A reply whose fate is unknown (Slack did not answer) and could not be checked."""
+    return message(strings.MAYBE_FAILED, [section(f":warning: {strings.MAYBE_FAILED}")])
+
+
 def expired() -> Message:
     """A button pressed after Slack's response_url stopped accepting answers."""
     return message(strings.EXPIRED, [section(strings.EXPIRED)])

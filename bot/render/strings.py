@@ -110,6 +110,7 @@ HELP_USAGE = (
     "thread, or send me a direct message. My *Home* tab shows the trend dashboard."
 )
 ERROR = "Sorry, something went wrong while answering. It has been logged."
+MAYBE_FAILED = "Slack did not confirm my answer. If you don't see it above, please ask again."
 EXPIRED = (
     "That button has expired (Slack allows answers for 30 minutes, 5 times). "
     "Run `/llmtrend` again for fresh results."

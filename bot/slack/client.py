@@ -7,8 +7,10 @@ response_url posts (AsyncWebhookClient) get the same retries.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -100,3 +102,32 @@ async def can_post_in(client: AsyncWebClient, channel: str) -> bool | None:
     except Exception:  # a timeout or a dropped connection: we cannot tell
         return None
     return bool((info.get("channel") or {}).get("is_member"))
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """A call that may have taken effect although we got no answer: a timeout, a dropped
+    connection, or Slack's own 5xx."""
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientConnectionError):
+        return True
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        return isinstance(status, int) and status >= 500
+    return False
+
+
+async def answered_in_thread(
+    client: AsyncWebClient, channel: str, thread_ts: str, after_ts: str, bot_user: str | None
+) -> bool | None:
+    """Whether the bot has posted in the thread since `after_ts` (None: cannot tell)."""
+    try:
+        response = await client.conversations_replies(channel=channel, ts=thread_ts, limit=200)
+    except SlackApiError as exc:
+        return False if slack_error(exc) == "thread_not_found" else None
+    except Exception:
+        return None
+    messages: list[dict[str, Any]] = response.get("messages", []) or []
+    for msg in messages:
+        ours = msg.get("bot_id") or (bot_user and msg.get("user") == bot_user)
+        if ours and float(msg.get("ts") or 0) > float(after_ts or 0):
+            return True
+    return False
