@@ -1,5 +1,5 @@
 """The benchmark suite: `python -m bench [--sizes 50,1000,10000,100000] [--queries 200]
-[--no-slash] [--out BENCHMARKS.md]`, run from a checkout.
+[--no-slash] [--hostile] [--out BENCHMARKS.md]`, run from a checkout.
 
 Generates report archives of each size (bench.corpora, fixed seed), measures each size in
 a fresh process (bench.measure: load + build, peak RSS, query latency against rank-bm25,
@@ -9,7 +9,9 @@ Slack path (bench.slash:
 signed slash commands into `llmtrend serve`) at the smallest and largest size, and writes
 the tables to --out and stdout. The largest size's `llmtrend serve` is started on its own
 after the measurements (a first start, with an empty index cache), measured, stopped and
-started again on the same data folder (a restart with the reports unchanged).
+started again on the same data folder (a restart with the reports unchanged). With
+--hostile, bench.hostile runs last (hostile requests and shutdown; its scale part on the
+largest archive); without it, the hostile section already in --out is kept.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import slash
+from bench import hostile, slash
 from bench.corpora import END_DAY, REPORTS_PER_DAY, SEED, generate
 from bench.dated import WARMUP
 
@@ -580,6 +582,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trends-limit", type=int, default=240, help="seconds (0: none)")
     parser.add_argument("--ref-limit", type=int, default=None, help="reference queries")
     parser.add_argument("--workdir", help="where corpora go (default: a temp dir, removed)")
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="also bench.hostile at the largest size (else --out keeps its hostile section)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     command = "python -m bench" + (" " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
@@ -588,6 +595,7 @@ def main(argv: list[str] | None = None) -> None:
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="llmtrend-"))
     dirs: dict[int, Path] = {}
     gen_s: dict[int, float] = {}
+    hostile_text = ""
     try:
         for size in sizes:
             t = time.perf_counter()
@@ -595,12 +603,29 @@ def main(argv: list[str] | None = None) -> None:
             gen_s[size] = time.perf_counter() - t
             print(f"generated {size:,} sections in {gen_s[size]:.1f} s", file=sys.stderr)
         results, dated, slashes = asyncio.run(run_all(dirs, args))
+        if args.hostile:
+            largest = sizes[-1]
+            record = asyncio.run(
+                hostile.run(
+                    hostile.PARTS,
+                    largest,
+                    hostile.HERE.parent,
+                    hostile.DEFAULT_CACHE,
+                    corpus_dir=dirs[largest] if largest > 50 else None,
+                )
+            )
+            hostile_text = hostile.section(record, hostile.read_before(hostile.BEFORE_JSON))
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     text = document(
         command, info, time.perf_counter() - started, gen_s, results, slashes, args, dated
     )
+    if not args.hostile:  # a hostile section measured earlier stays
+        previous = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
+        hostile_text = hostile.existing_section(previous) or ""
+    if hostile_text:
+        text = hostile.splice(text, hostile_text)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
 
