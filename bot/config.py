@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.render.links import SourceLinks
+
 #: The bundled reports: inside the package when installed, beside it in a checkout.
 _PACKAGE_SEEDS = Path(__file__).resolve().parent / "seeds"
 _CHECKOUT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -85,8 +87,17 @@ class Settings(BaseSettings):
     digest_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
     digest_weekdays_only: bool = False
 
+    #: Where each cited report can be read: a template such as
+    #: https://github.com/acme/reports/blob/main/{path} ({path}, {id}, {section}, {anchor}).
+    source_url: str | None = None
+
     @field_validator(
-        "slack_bot_token", "slack_signing_secret", "slack_app_token", "state_url", mode="before"
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "state_url",
+        "source_url",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -128,6 +139,20 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("source_url")
+    @classmethod
+    def _source_url(cls, value: str | None) -> str | None:
+        """Checked at start-up: a mistyped placeholder must not break every citation later."""
+        if value is None:
+            return None
+        SourceLinks.parse(value)
+        return value.strip()
+
+    @property
+    def source_links(self) -> SourceLinks | None:
+        """The source-link template, parsed (None: citations are not linked)."""
+        return None if self.source_url is None else SourceLinks.parse(self.source_url)
 
     @field_validator("log_level")
     @classmethod

@@ -24,7 +24,7 @@ class Registered:
 
 def register_handlers(app: AsyncApp, deps: Deps) -> Registered:
     """Register every listener module; each knows its own ids."""
-    from handlers import actions, commands, errors, home, lifecycle, mentions
+    from handlers import actions, commands, errors, feedback, home, lifecycle, mentions, sections
 
     registered = Registered()
     errors.register(app, deps)
@@ -32,5 +32,7 @@ def register_handlers(app: AsyncApp, deps: Deps) -> Registered:
     mentions.register(app, deps, registered)
     actions.register(app, deps, registered)
     home.register(app, deps, registered)
+    sections.register(app, deps, registered)
+    feedback.register(app, deps, registered)
     lifecycle.register(app, deps, registered)
     return registered

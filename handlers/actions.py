@@ -23,6 +23,7 @@ from bot.slack.client import response_client
 from bot.slack.observed import request_ids
 from handlers import Registered
 from handlers.errors import notify_response_url
+from handlers.feedback import keep, new_answer_id
 
 logger = logging.getLogger("llmtrend.actions")
 
@@ -67,14 +68,21 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         async def make() -> Message:
             press = parse_press(action.get("action_id") or "", action.get("value"))
             request, offset = press.request, press.offset
+            answer_id = new_answer_id()
+            options: dict[str, Any] = {"links": deps.settings.source_links, "offset": offset}
             if press.mode == "share":
-                shared = await answer_off_loop(request, deps.live, offset=offset, shared_by=user)
-                return {"response_type": "in_channel", "replace_original": False, **shared}
+                options["shared_by"] = user
+            elif press.mode == "new":
+                options.update(offset=0, answer_id=answer_id)
+            else:
+                options.update(shareable=ephemeral, answer_id=answer_id)
+            done = await answer_off_loop(request, deps.live, **options)
+            keep(deps, done, answer_id, context.team_id or "", user or "")
+            if press.mode == "share":
+                return {"response_type": "in_channel", "replace_original": False, **done.message}
             if press.mode == "new":
-                view = await answer_off_loop(request, deps.live)
-                return {"response_type": "ephemeral", "replace_original": False, **view}
-            page = await answer_off_loop(request, deps.live, offset=offset, shareable=ephemeral)
-            return {"replace_original": True, **page}
+                return {"response_type": "ephemeral", "replace_original": False, **done.message}
+            return {"replace_original": True, **done.message}
 
         run(context, body, make, f"button-{action.get('action_id', '')[:40]}")
 

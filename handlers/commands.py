@@ -14,15 +14,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer_off_loop
-from bot.ask.parse import parse_command, parse_digest
+from bot.ask.parse import Request, parse_command, parse_digest
 from bot.deps import Deps
 from bot.render import replies
 from bot.render.blocks import Message
 from bot.slack import ids
 from bot.slack.client import response_client
 from bot.slack.observed import request_ids
-from handlers import Registered, digest
+from handlers import Registered, digest, sections
 from handlers.errors import notify_response_url
+from handlers.feedback import keep, new_answer_id
 
 #: Past this, the ack goes out with "working on it" (Slack's limit is 3 s, minus the trip).
 ACK_WITHIN_SECONDS = 2.0
@@ -54,16 +55,28 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             follow_up(), name="command", ids=request_ids(context, command), on_error=on_error
         )
 
+    async def answered(request: Request, command: dict[str, Any]) -> Message:
+        """The answer, kept (with its id in its 👍/👎) once it is made."""
+        answer_id = new_answer_id()
+        links = deps.settings.source_links
+        done = await answer_off_loop(request, deps.live, answer_id=answer_id, links=links)
+        team, user = command.get("team_id") or "", command.get("user_id") or ""
+        keep(deps, done, answer_id, team, user)
+        return done.message
+
     @app.command(ids.COMMAND)
     async def handle_llmtrend(
         ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         """Parse, answer off the event loop, render; in the ack or just after it."""
         request = parse_command(command.get("text"))
+        if request.kind == "show":
+            await sections.show(ack, deps, command, request, context)
+            return
         if request.kind == "digest":
             work = digest.handle(deps, command, parse_digest(request.text))
         else:
-            work = answer_off_loop(request, deps.live)
+            work = answered(request, command)
         await ack_in_time(ack, context, command, work)
 
     registered.commands.append(ids.COMMAND)

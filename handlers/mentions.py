@@ -1,4 +1,6 @@
-"""@-mentions (answered in the thread) and direct messages (answered in the DM).
+"""@-mentions (answered in the thread), follow-ups in the threads the bot answered in
+(no mention needed, understood against the thread's last question), and direct and group
+direct messages (answered there).
 
 Slack retries an event not acked in 3 s, possibly while the first delivery is still being
 handled, so each event is claimed in the shared state store before anything is sent; the
@@ -9,16 +11,18 @@ for the same message never both get a reply.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer_off_loop
-from bot.ask.parse import parse_message
+from bot.ask.followup import Asked, follow_up
 from bot.deps import Deps
 from bot.slack.observed import request_ids
 from handlers import Registered
 from handlers.errors import notify_thread, notify_thread_after
+from handlers.feedback import keep, new_answer_id
 
 logger = logging.getLogger("llmtrend.messages")
 
@@ -36,9 +40,18 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     return bool(user) and user != bot_user_id
 
 
+#: A thread the bot answered in takes follow-ups without a mention for this long.
+THREAD_MEMORY = timedelta(days=7)
+
+
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def reply(
-        context: AsyncBoltContext, body: dict[str, Any], event: dict[str, Any], *, in_dm: bool
+        context: AsyncBoltContext,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        *,
+        in_dm: bool,
+        last: Asked | None = None,
     ) -> None:
         team = body.get("team_id") or ""
         channel = event.get("channel") or ""
@@ -48,6 +61,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         try:
             first = await deps.store.claim_event(team, body.get("event_id") or f"ts:{ts}", now)
             only = first and await deps.store.claim_event(team, f"message:{channel}:{ts}", now)
+            if only and last is None and thread_ts and thread_ts != ts:  # a mention in a thread
+                last = Asked.loads(await remembered(team, channel, thread_ts))
         except Exception:  # the state store is down: say so rather than stay silent
             logger.exception("could not claim event %s", body.get("event_id"))
             deps.tasks.spawn(notify_thread(deps, channel, thread_ts), name="notify-error")
@@ -60,18 +75,33 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             deps.metrics.dedupe_hits.inc()
             logger.info("message %s:%s already answered by another event", channel, ts)
             return
-        request = parse_message(event.get("text"))
+        asked = follow_up(event.get("text"), last)
+        user = event.get("user") or ""
 
         async def send() -> None:
-            message = await answer_off_loop(request, deps.live, shareable=False)
-            await deps.client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
+            answer_id = new_answer_id()
+            done = await answer_off_loop(
+                asked.request,
+                deps.live,
+                shareable=False,
+                offset=asked.offset,
+                answer_id=answer_id,
+                links=deps.settings.source_links,
             )
+            await deps.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, **done.message
+            )
+            keep(deps, done, answer_id, team, user)
+            if thread_ts:  # later messages in this thread are follow-ups
+                await deps.store.remember_thread(team, channel, thread_ts, asked.dumps(), now)
 
         async def on_error(exc: BaseException) -> None:
             await notify_thread_after(deps, exc, channel, thread_ts, ts, context.bot_user_id)
 
         deps.tasks.spawn(send(), name="reply", ids=request_ids(context, body), on_error=on_error)
+
+    async def remembered(team: str, channel: str, thread_ts: str) -> str | None:
+        return await deps.store.thread_query(team, channel, thread_ts, deps.clock() - THREAD_MEMORY)
 
     @app.event("app_mention")
     async def on_mention(
@@ -86,9 +116,27 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     async def on_message(
         ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        """A direct message: answered in the DM. Channel messages are app_mention's job."""
+        """A direct or group-direct message: answered there. In a channel, only a reply in
+        a thread the bot answered in (a follow-up); the rest is app_mention's job."""
         await ack()
-        if event.get("channel_type") == "im" and is_from_a_person(event, context.bot_user_id):
+        if not is_from_a_person(event, context.bot_user_id):
+            return
+        kind = event.get("channel_type")
+        if kind in ("im", "mpim"):
             await reply(context, body, event, in_dm=True)
+            return
+        thread_ts, ts = event.get("thread_ts"), event.get("ts")
+        if kind not in ("channel", "group") or not thread_ts or thread_ts == ts:
+            return
+        team, channel = body.get("team_id") or "", event.get("channel") or ""
+        try:
+            last = Asked.loads(await remembered(team, channel, thread_ts))
+        except Exception:
+            logger.exception("could not look up thread %s:%s", channel, thread_ts)
+            return  # a thread we may never have answered in: stay out of it
+        if last is not None:
+            await reply(context, body, event, in_dm=False, last=last)
 
-    registered.events.extend(["app_mention", "message.im"])
+    registered.events.extend(
+        ["app_mention", "message.im", "message.mpim", "message.channels", "message.groups"]
+    )

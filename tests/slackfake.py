@@ -6,6 +6,13 @@ failures.  The module also builds signed request bodies the way Slack sends them
 (slash commands, Events API callbacks, block actions) and offers ``block_internet``
 to make sure tests never leave the machine.
 
+Where Slack enforces a rule an app can break, the fake enforces it too, so an app test
+can fail: single-use trigger ids that expire after 3 s (``views.open``/``views.push``),
+modal view limits, ``views.update`` hashes, the view stack limit, Block Kit limits on
+posted messages (``invalid_blocks``) and suggested prompts.  Rules Slack breaks silently
+(a ``thread_ts`` in ``assistant.threads.setSuggestedPrompts`` for an agent app) answer
+``ok`` but record ``Call.error``.
+
 Typical use::
 
     async with FakeSlack() as fake:
@@ -17,9 +24,11 @@ Typical use::
 from __future__ import annotations
 
 import asyncio
+import copy
 import ipaddress
 import itertools
 import json
+import secrets
 import socket
 import time
 import urllib.parse
@@ -46,8 +55,12 @@ __all__ = [
     "app_mention_event",
     "block_actions_body",
     "block_internet",
+    "channel_message_event",
     "event_body",
+    "feedback_click_body",
     "im_message_event",
+    "issue_trigger_id",
+    "mpim_message_event",
     "post_signed",
     "sign",
     "slash_command_body",
@@ -66,13 +79,35 @@ DEFAULT_CHANNEL_ID = "C123"
 #: Placeholder response_url: a bot that really posts here hits ``block_internet``.
 UNUSED_RESPONSE_URL = "https://hooks.slack.com/commands/T123/0000000000/unused"
 RESPONSE_URL_MAX_USES = 5
+DEFAULT_MPIM_ID = "G123"
+#: Seconds a trigger_id can be exchanged after it was issued (Slack: 3 s).
+TRIGGER_TTL = 3.0
+#: Views a modal stack holds at most: the root and 2 pushed (Slack: "the limit is 3").
+VIEW_STACK_LIMIT = 3
+MAX_SUGGESTED_PROMPTS = 4
+#: Methods (and response_url) whose payload is a message that should carry fallback text.
+MESSAGE_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.update",
+        "chat.scheduleMessage",
+        "response_url",
+    }
+)
 
 # Form fields Slack accepts as JSON-encoded strings.
 _JSON_FORM_FIELDS = frozenset(
-    {"blocks", "attachments", "metadata", "view", "user_auth_blocks", "unfurls"}
+    {"blocks", "attachments", "metadata", "view", "user_auth_blocks", "unfurls", "prompts"}
 )
 _TRUE_STRINGS = frozenset({"1", "true", "True", "yes"})
 _ids = itertools.count(1)
+#: Trigger ids issued by ``issue_trigger_id`` (and so by the body builders) -> the
+#: ``time.monotonic()`` they count as issued at.  Shared by every ``FakeSlack``.
+_TRIGGERS: dict[str, float] = {}
+_TRIGGERS_KEPT = 100_000
+#: Key a Web API handler sets in its answer to record an error Slack does not answer.
+_SILENT_ERROR = "_fake_silent_error"
 
 
 # --------------------------------------------------------------------------- recording
@@ -148,12 +183,26 @@ class FakeSlack:
     team: str = TEAM_NAME
     app_id: str = API_APP_ID
     response_url_max_uses: int = RESPONSE_URL_MAX_USES
+    #: Seconds after issue a trigger_id is still accepted by views.open / views.push.
+    trigger_ttl: float = TRIGGER_TTL
     calls: list[Call] = field(default_factory=list, init=False)
     #: channel id -> messages known to the fake, oldest first.
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict, init=False)
     #: Channels the bot is not a member of (conversations.info says is_member false).
     not_member_of: set[str] = field(default_factory=set, init=False)
+    #: Every modal view opened or pushed (open or closed): view id -> its current view.
+    views: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
+    #: Users users.info reports with is_admin / is_owner true.
+    admins: set[str] = field(default_factory=set, init=False)
+    owners: set[str] = field(default_factory=set, init=False)
+    #: Group DMs (conversations.info says is_mpim true): channel id -> member ids.
+    mpims: dict[str, list[str]] = field(default_factory=dict, init=False)
     _faults: dict[str, list[_Fault]] = field(default_factory=dict, init=False, repr=False)
+    _used_triggers: set[str] = field(default_factory=set, init=False, repr=False)
+    _trigger_views: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    #: Open modal stacks, root view id -> view ids (root first), in opening order.
+    _stacks: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _prompts: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _response_urls: dict[str, _ResponseUrl] = field(default_factory=dict, init=False, repr=False)
     _runner: web.AppRunner | None = field(default=None, init=False, repr=False)
     _port: int | None = field(default=None, init=False, repr=False)
@@ -246,11 +295,59 @@ class FakeSlack:
         return list(self.messages.get(channel, []))
 
     def reset(self) -> None:
-        """Forget calls, messages, faults and response_url usage."""
+        """Forget calls, messages, faults, response_url usage, views, used triggers and
+        suggested prompts (not set-up: admins, owners, mpims, not_member_of)."""
         self.calls.clear()
         self.messages.clear()
         self._faults.clear()
         self._response_urls.clear()
+        self.views.clear()
+        self._stacks.clear()
+        self._used_triggers.clear()
+        self._trigger_views.clear()
+        self._prompts.clear()
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """The current version of a modal view (a copy); ``KeyError`` if never opened."""
+        if view_id not in self.views:
+            raise KeyError(f"no view {view_id!r}; known: {sorted(self.views)}")
+        return copy.deepcopy(self.views[view_id])
+
+    def open_views(self) -> list[dict[str, Any]]:
+        """Modal views open now (copies): each stack root first, stacks in opening order."""
+        return [self.view(v) for stack in self._stacks.values() for v in stack]
+
+    def view_stack(self, view_id: str) -> list[dict[str, Any]]:
+        """The open stack holding ``view_id`` (root first); empty if it is not open."""
+        for stack in self._stacks.values():
+            if view_id in stack:
+                return [self.view(v) for v in stack]
+        return []
+
+    def suggested_prompts(self, channel: str) -> list[dict[str, Any]]:
+        """Prompts of the last accepted assistant.threads.setSuggestedPrompts in
+        ``channel`` (calls with ``thread_ts`` fail silently and change nothing)."""
+        return copy.deepcopy(self._prompts.get(channel, {}).get("prompts", []))
+
+    def suggested_prompts_title(self, channel: str) -> str | None:
+        """``title`` of the last accepted setSuggestedPrompts in ``channel``, if any."""
+        title = self._prompts.get(channel, {}).get("title")
+        return None if title is None else str(title)
+
+    def calls_without_text(self) -> list[Call]:
+        """Message calls (``MESSAGE_METHODS``) with blocks or attachments but no top-level
+        fallback ``text``: Slack accepts them, but notifications and screen readers get
+        nothing.  An app test can assert this is empty."""
+        found = []
+        for call in self.calls:
+            if call.method not in MESSAGE_METHODS or not isinstance(call.args, dict):
+                continue
+            if _truthy(call.args.get("delete_original")):
+                continue
+            has_rich = bool(call.args.get("blocks") or call.args.get("attachments"))
+            if has_rich and not str(call.args.get("text") or "").strip():
+                found.append(call)
+        return found
 
     # ----------------------------------------------------------------- control
 
@@ -284,6 +381,53 @@ class FakeSlack:
     def expire(self, token: str) -> None:
         """Mark a response_url as expired: further posts answer 404 ``expired_url``."""
         self._response_urls.setdefault(token, _ResponseUrl()).expired = True
+
+    def trigger_id(self, *, view_id: str | None = None, age: float = 0.0) -> str:
+        """Issue a fresh trigger id, as Slack does with an interaction.
+
+        It can be exchanged once (views.open / views.push) within ``trigger_ttl`` seconds.
+        ``view_id``: the interaction happened inside that modal, so views.push pushes onto
+        its stack.  ``age``: the trigger counts as issued ``age`` seconds ago (``age=3.5``
+        gives one already expired).
+        """
+        trigger = issue_trigger_id(age=age)
+        if view_id is not None:
+            self._trigger_views[trigger] = view_id
+        return trigger
+
+    def register_trigger(
+        self, trigger_id: str, *, view_id: str | None = None, age: float = 0.0
+    ) -> str:
+        """Accept a trigger id made elsewhere as issued ``age`` seconds ago; returns it."""
+        _TRIGGERS[trigger_id] = time.monotonic() - age
+        if view_id is not None:
+            self._trigger_views[trigger_id] = view_id
+        return trigger_id
+
+    def close_view(self, view_id: str) -> None:
+        """The user closes the modal view ``view_id`` (and any view pushed on top of it);
+        closing a root closes its stack.  Its external_id becomes free again."""
+        for root, stack in list(self._stacks.items()):
+            if view_id in stack:
+                del stack[stack.index(view_id) :]
+                if not stack:
+                    del self._stacks[root]
+                return
+        raise KeyError(f"view {view_id!r} is not open")
+
+    def set_admin(self, user_id: str, admin: bool = True) -> None:
+        """Make users.info report ``is_admin`` (default false) for ``user_id``."""
+        (self.admins.add if admin else self.admins.discard)(user_id)
+
+    def set_owner(self, user_id: str, owner: bool = True) -> None:
+        """Make users.info report ``is_owner`` for ``user_id`` (owners are admins too)."""
+        (self.owners.add if owner else self.owners.discard)(user_id)
+
+    def add_mpim(self, channel_id: str = DEFAULT_MPIM_ID, members: list[str] | None = None) -> str:
+        """Register a group DM: conversations.info says ``is_mpim`` true and
+        conversations.members lists ``members`` (default: the default user and the bot)."""
+        self.mpims[channel_id] = list(members or [DEFAULT_USER_ID, self.bot_user_id])
+        return channel_id
 
     def add_message(
         self,
@@ -370,7 +514,8 @@ class FakeSlack:
             status, body = 200, {"ok": False, "error": "invalid_auth"}
         else:
             status, body = 200, self._dispatch(method, args)
-        call.error = None if body.get("ok") else str(body.get("error"))
+        silent = _str_or_none(body.pop(_SILENT_ERROR, None))
+        call.error = silent or (None if body.get("ok") else str(body.get("error")))
 
         if delay:
             await asyncio.sleep(delay)
@@ -403,6 +548,9 @@ class FakeSlack:
         if not isinstance(args, dict) or "_raw" in args:
             call.status, call.error = 400, "invalid_payload"
             return web.Response(status=400, text="invalid_payload")
+        if _message_block_errors(args):
+            call.status, call.error = 400, "invalid_blocks"
+            return web.Response(status=400, text="invalid_blocks")
         if fault is not None and fault.kind == "drop":
             return await _drop(request, call, fault)
         call.status = 200
@@ -418,6 +566,11 @@ class FakeSlack:
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
             "views.publish": self._views_publish,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.push": self._views_push,
+            "assistant.threads.setSuggestedPrompts": self._set_suggested_prompts,
+            "conversations.members": self._conversations_members,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.info": self._conversations_info,
@@ -449,6 +602,8 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if not (args.get("text") or args.get("blocks") or args.get("attachments")):
             return {"ok": False, "error": "no_text"}
+        if bad := _invalid_blocks_answer(args):
+            return bad
         msg: dict[str, Any] = {
             "type": "message",
             "user": self.bot_user_id,
@@ -473,6 +628,8 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if not args.get("user"):
             return {"ok": False, "error": "user_not_found"}
+        if bad := _invalid_blocks_answer(args):
+            return bad
         return {"ok": True, "message_ts": self.next_ts()}
 
     def _find(self, args: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
@@ -487,6 +644,8 @@ class FakeSlack:
         channel, msg = self._find(args)
         if msg is None:
             return {"ok": False, "error": "message_not_found"}
+        if bad := _invalid_blocks_answer(args):
+            return bad
         for key in ("text", "blocks", "attachments", "metadata"):
             if args.get(key) is not None:
                 msg[key] = args[key]
@@ -523,6 +682,147 @@ class FakeSlack:
                 "hash": f"{int(time.time())}.fake",
             },
         }
+
+    def _exchange_trigger(self, args: dict[str, Any]) -> dict[str, Any] | None:
+        """Use up the call's trigger_id; an error answer if Slack would refuse it."""
+        trigger = _str_or_none(args.get("trigger_id")) or _str_or_none(
+            args.get("interactivity_pointer")
+        )
+        if trigger is None:
+            return _invalid_arguments(["[ERROR] missing required field: trigger_id"])
+        issued = _TRIGGERS.get(trigger)
+        if issued is None:
+            return {"ok": False, "error": "invalid_trigger_id"}
+        if trigger in self._used_triggers:
+            return {"ok": False, "error": "exchanged_trigger_id"}
+        if time.monotonic() - issued > self.trigger_ttl:
+            return {"ok": False, "error": "expired_trigger_id"}
+        self._used_triggers.add(trigger)
+        return None
+
+    def _open_view_ids(self) -> set[str]:
+        return {v for stack in self._stacks.values() for v in stack}
+
+    def _check_view(
+        self, args: dict[str, Any], replacing: str | None = None
+    ) -> dict[str, Any] | None:
+        """An error answer if ``args["view"]`` is not a modal Slack would accept."""
+        view = args.get("view")
+        messages = _modal_errors(view)
+        if messages:
+            return _invalid_arguments(messages)
+        assert isinstance(view, dict)
+        if len(json.dumps(view)) > 250_000:
+            return {"ok": False, "error": "view_too_large"}
+        external_id = view.get("external_id")
+        if external_id:
+            for other in self._open_view_ids() - {replacing}:
+                if self.views[other].get("external_id") == external_id:
+                    return {"ok": False, "error": "duplicate_external_id"}
+        return None
+
+    def _new_view(
+        self, view: dict[str, Any], view_id: str, root_view_id: str, previous: str | None
+    ) -> dict[str, Any]:
+        stored: dict[str, Any] = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": "modal",
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "state": {"values": {}},
+            "clear_on_close": False,
+            "notify_on_close": False,
+            **copy.deepcopy(view),
+        }
+        stored.update(
+            id=view_id,
+            hash=f"{int(time.time())}.{secrets.token_hex(4)}",
+            root_view_id=root_view_id,
+            previous_view_id=previous,
+            app_id=self.app_id,
+            app_installed_team_id=self.team_id,
+            bot_id=self.bot_id,
+        )
+        self.views[view_id] = stored
+        return {"ok": True, "view": copy.deepcopy(stored)}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if bad := self._check_view(args) or self._exchange_trigger(args):
+            return bad
+        view_id = f"V{next(_ids):08d}"
+        self._stacks[view_id] = [view_id]
+        return self._new_view(args["view"], view_id, view_id, None)
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        if bad := self._check_view(args):
+            return bad
+        trigger = args.get("trigger_id") or args.get("interactivity_pointer")
+        source = self._trigger_views.get(str(trigger))
+        stacks = [s for s in self._stacks.values() if source is None or source in s]
+        if not stacks:  # no modal open (or the one the trigger came from is closed)
+            return {"ok": False, "error": "not_found"}
+        stack = stacks[-1]
+        if len(stack) >= VIEW_STACK_LIMIT:
+            return {"ok": False, "error": "push_limit_reached"}
+        if bad := self._exchange_trigger(args):
+            return bad
+        view_id = f"V{next(_ids):08d}"
+        stack.append(view_id)
+        return self._new_view(args["view"], view_id, stack[0], stack[-2])
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view_id = _str_or_none(args.get("view_id"))
+        external_id = _str_or_none(args.get("external_id"))
+        if (view_id is None) == (external_id is None):
+            return _invalid_arguments(["[ERROR] exactly one of view_id or external_id is required"])
+        open_ids = self._open_view_ids()
+        if view_id is None:
+            view_id = next(
+                (v for v in open_ids if self.views[v].get("external_id") == external_id), None
+            )
+        if view_id is None or view_id not in open_ids:
+            return {"ok": False, "error": "not_found"}
+        if bad := self._check_view(args, replacing=view_id):
+            return bad
+        current = self.views[view_id]
+        expected = _str_or_none(args.get("hash"))
+        if expected is not None and expected != current["hash"]:
+            return {"ok": False, "error": "hash_conflict"}
+        view = dict(args["view"])
+        if not view.get("external_id") and current.get("external_id"):
+            view["external_id"] = current["external_id"]
+        return self._new_view(view, view_id, current["root_view_id"], current["previous_view_id"])
+
+    def _set_suggested_prompts(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = _str_or_none(args.get("channel_id"))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        prompts = args.get("prompts")
+        messages = []
+        if not isinstance(prompts, list) or not prompts:
+            messages.append("[ERROR] missing required field: prompts")
+        else:
+            if len(prompts) > MAX_SUGGESTED_PROMPTS:
+                messages.append(
+                    f"[ERROR] no more than {MAX_SUGGESTED_PROMPTS} items allowed "
+                    "[json-pointer:/prompts]"
+                )
+            for i, prompt in enumerate(prompts):
+                for key in ("title", "message"):
+                    value = prompt.get(key) if isinstance(prompt, dict) else None
+                    if not isinstance(value, str) or not value.strip():
+                        messages.append(
+                            f"[ERROR] must be a non-empty string [json-pointer:/prompts/{i}/{key}]"
+                        )
+        if messages:
+            return _invalid_arguments(messages)
+        if args.get("thread_ts"):  # agent_view: Slack answers ok and shows nothing
+            return {"ok": True, _SILENT_ERROR: "thread_ts_not_allowed"}
+        assert isinstance(prompts, list)
+        self._prompts[channel] = {"prompts": copy.deepcopy(prompts), "title": args.get("title")}
+        return {"ok": True}
 
     def _visible(self, msg: dict[str, Any], include_metadata: bool) -> dict[str, Any]:
         out = dict(msg)
@@ -576,6 +876,25 @@ class FakeSlack:
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
         is_im = channel.startswith("D")
+        members = self.mpims.get(channel)
+        if members is not None:
+            names = "--".join(m.lower() for m in members)
+            return {
+                "ok": True,
+                "channel": {
+                    "id": channel,
+                    "name": f"mpdm-{names}-1",
+                    "is_channel": False,
+                    "is_group": False,
+                    "is_im": False,
+                    "is_mpim": True,
+                    "is_private": True,
+                    "is_member": channel not in self.not_member_of,
+                    "is_archived": False,
+                    "num_members": len(members),
+                    "context_team_id": self.team_id,
+                },
+            }
         return {
             "ok": True,
             "channel": {
@@ -584,12 +903,22 @@ class FakeSlack:
                 "is_channel": channel.startswith("C"),
                 "is_group": channel.startswith("G"),
                 "is_im": is_im,
+                "is_mpim": False,
                 "is_private": not channel.startswith("C"),
                 "is_member": channel not in self.not_member_of,
                 "is_archived": False,
                 "context_team_id": self.team_id,
             },
         }
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = _str_or_none(args.get("channel"))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        members = self.mpims.get(channel)
+        if members is None:
+            members = [DEFAULT_USER_ID, self.bot_user_id]
+        return {"ok": True, "members": list(members), "response_metadata": {"next_cursor": ""}}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = _str_or_none(args.get("user"))
@@ -606,11 +935,189 @@ class FakeSlack:
                 "real_name": name,
                 "deleted": False,
                 "is_bot": is_bot,
+                "is_admin": user in self.admins or user in self.owners,
+                "is_owner": user in self.owners,
+                "is_primary_owner": False,
+                "is_restricted": False,
+                "is_ultra_restricted": False,
                 "tz": "Etc/UTC",
                 "tz_offset": 0,
                 "profile": {"real_name": name, "display_name": name},
             },
         }
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _invalid_arguments(messages: list[str]) -> dict[str, Any]:
+    """Slack's answer to a view (or other argument) it refuses, with its reasons."""
+    return {
+        "ok": False,
+        "error": "invalid_arguments",
+        "response_metadata": {"messages": messages},
+    }
+
+
+def _too_long(value: Any, limit: int, pointer: str) -> list[str]:
+    if isinstance(value, str) and len(value) > limit:
+        return [f"[ERROR] must be less than {limit + 1} characters [json-pointer:{pointer}]"]
+    return []
+
+
+def _plain_text_errors(obj: Any, pointer: str, limit: int) -> list[str]:
+    """Errors of a ``plain_text`` text object whose text may hold ``limit`` characters."""
+    if not isinstance(obj, dict):
+        return [f"[ERROR] must be an object [json-pointer:{pointer}]"]
+    if obj.get("type") != "plain_text":
+        return [f"[ERROR] must be a valid enum value [json-pointer:{pointer}/type]"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"[ERROR] must be more than 0 characters [json-pointer:{pointer}/text]"]
+    return _too_long(text, limit, f"{pointer}/text")
+
+
+def _text_errors(obj: Any, pointer: str, limit: int) -> list[str]:
+    """Errors of a text object (``plain_text`` or ``mrkdwn``)."""
+    if not isinstance(obj, dict) or obj.get("type") not in ("plain_text", "mrkdwn"):
+        return [f"[ERROR] must be a text object [json-pointer:{pointer}]"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"[ERROR] must be more than 0 characters [json-pointer:{pointer}/text]"]
+    return _too_long(text, limit, f"{pointer}/text")
+
+
+def _context_action_errors(element: Any, pointer: str) -> list[str]:
+    if not isinstance(element, dict):
+        return [f"[ERROR] must be an object [json-pointer:{pointer}]"]
+    kind = element.get("type")
+    errors = _too_long(element.get("action_id"), 255, f"{pointer}/action_id")
+    if kind == "feedback_buttons":
+        for side in ("positive_button", "negative_button"):
+            button = element.get(side)
+            where = f"{pointer}/{side}"
+            if not isinstance(button, dict):
+                errors.append(f"[ERROR] missing required field: {side} [json-pointer:{pointer}]")
+                continue
+            errors += _plain_text_errors(button.get("text"), f"{where}/text", 75)
+            value = button.get("value")
+            if not isinstance(value, str) or not value:
+                errors.append(f"[ERROR] missing required field: value [json-pointer:{where}]")
+            errors += _too_long(value, 2000, f"{where}/value")
+    elif kind == "icon_button":
+        if not element.get("icon"):
+            errors.append(f"[ERROR] missing required field: icon [json-pointer:{pointer}]")
+        errors += _plain_text_errors(element.get("text"), f"{pointer}/text", 75)
+    else:
+        errors.append(f"[ERROR] must be a valid enum value [json-pointer:{pointer}/type]")
+    return errors
+
+
+def _block_errors(blocks: list[Any], pointer: str) -> list[str]:
+    """Block Kit limits Slack enforces on each block (messages and views alike)."""
+    errors: list[str] = []
+    for i, block in enumerate(blocks):
+        where = f"{pointer}/{i}"
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            errors.append(f"[ERROR] missing required field: type [json-pointer:{where}]")
+            continue
+        errors += _too_long(block.get("block_id"), 255, f"{where}/block_id")
+        kind = block["type"]
+        if kind == "section":
+            text, fields = block.get("text"), block.get("fields")
+            if text is None and not fields:
+                errors.append(f"[ERROR] must provide either text or fields [json-pointer:{where}]")
+            if text is not None:
+                errors += _text_errors(text, f"{where}/text", 3000)
+            if fields is not None:
+                if not isinstance(fields, list) or len(fields) > 10:
+                    errors.append(
+                        f"[ERROR] no more than 10 items allowed [json-pointer:{where}/fields]"
+                    )
+                else:
+                    for j, item in enumerate(fields):
+                        errors += _text_errors(item, f"{where}/fields/{j}", 2000)
+        elif kind == "header":
+            errors += _plain_text_errors(block.get("text"), f"{where}/text", 150)
+        elif kind == "context_actions":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not elements:
+                errors.append(f"[ERROR] missing required field: elements [json-pointer:{where}]")
+                continue
+            if len(elements) > 5:
+                errors.append(
+                    f"[ERROR] no more than 5 items allowed [json-pointer:{where}/elements]"
+                )
+            for j, element in enumerate(elements):
+                errors += _context_action_errors(element, f"{where}/elements/{j}")
+        elif kind == "actions":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not elements:
+                errors.append(f"[ERROR] missing required field: elements [json-pointer:{where}]")
+            elif len(elements) > 25:
+                errors.append(
+                    f"[ERROR] no more than 25 items allowed [json-pointer:{where}/elements]"
+                )
+    return errors
+
+
+def _message_block_errors(args: Mapping[str, Any]) -> list[str]:
+    """Why Slack would refuse the ``blocks`` of a message (empty if none or fine)."""
+    blocks = args.get("blocks")
+    if blocks is None:
+        return []
+    if not isinstance(blocks, list):
+        return ["[ERROR] must be an array [json-pointer:/blocks]"]
+    errors = []
+    if len(blocks) > 50:
+        errors.append("[ERROR] no more than 50 items allowed [json-pointer:/blocks]")
+    return errors + _block_errors(blocks, "/blocks")
+
+
+def _invalid_blocks_answer(args: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Slack's ``invalid_blocks`` answer for a message whose blocks break a limit."""
+    if not (messages := _message_block_errors(args)):
+        return None
+    return {
+        "ok": False,
+        "error": "invalid_blocks",
+        "errors": [m.removeprefix("[ERROR] ") for m in messages],
+        "response_metadata": {"messages": messages},
+    }
+
+
+def _modal_errors(view: Any) -> list[str]:
+    """Why Slack would refuse ``view`` in views.open / views.update / views.push."""
+    if not isinstance(view, dict):
+        return ["[ERROR] must be an object [json-pointer:/view]"]
+    if view.get("type") != "modal":
+        return ["[ERROR] must be a valid enum value [json-pointer:/view/type]"]
+    if "title" not in view:
+        errors = ["[ERROR] missing required field: title [json-pointer:/view]"]
+    else:
+        errors = _plain_text_errors(view["title"], "/view/title", 24)
+    for key in ("close", "submit"):
+        if view.get(key) is not None:
+            errors += _plain_text_errors(view[key], f"/view/{key}", 24)
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list):
+        errors.append("[ERROR] missing required field: blocks [json-pointer:/view]")
+    else:
+        if len(blocks) > 100:
+            errors.append("[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]")
+        errors += _block_errors(blocks, "/view/blocks")
+        has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
+        if has_input and view.get("submit") is None:
+            errors.append(
+                "[ERROR] submit is required when an input block is in blocks "
+                "[json-pointer:/view/submit]"
+            )
+    for key, limit in (("private_metadata", 3000), ("callback_id", 255), ("external_id", 255)):
+        value = view.get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(f"[ERROR] must be a string [json-pointer:/view/{key}]")
+        errors += _too_long(value, limit, f"/view/{key}")
+    return errors
 
 
 # --------------------------------------------------------------------------- helpers
@@ -732,6 +1239,20 @@ def _now_ts() -> str:
     return f"{time.time():.6f}"
 
 
+def issue_trigger_id(*, age: float = 0.0) -> str:
+    """A fresh trigger id like Slack's ``"12345.98765.abcd2358fdea"``.
+
+    Every ``FakeSlack`` accepts it once in views.open / views.push within its
+    ``trigger_ttl`` of being issued (``age`` seconds ago); the body builders use this.
+    """
+    if len(_TRIGGERS) >= _TRIGGERS_KEPT:  # forget the oldest half (long expired)
+        for old in list(_TRIGGERS)[: _TRIGGERS_KEPT // 2]:
+            del _TRIGGERS[old]
+    trigger = f"{next(_ids)}.{int(time.time())}.{secrets.token_hex(10)}"
+    _TRIGGERS[trigger] = time.monotonic() - age
+    return trigger
+
+
 def slash_command_body(
     text: str,
     *,
@@ -746,8 +1267,11 @@ def slash_command_body(
     response_url: str = UNUSED_RESPONSE_URL,
     trigger_id: str | None = None,
 ) -> bytes:
-    """Slash-command request body, form-encoded in Slack's field order."""
-    trigger = trigger_id or f"{next(_ids)}.{int(time.time())}.fake"
+    """Slash-command request body, form-encoded in Slack's field order.
+
+    ``trigger_id`` defaults to a fresh ``issue_trigger_id()`` (valid for 3 s, once).
+    """
+    trigger = trigger_id or issue_trigger_id()
     return _form(
         [
             ("token", "verification-token"),
@@ -837,16 +1361,16 @@ def app_mention_event(
     return event
 
 
-def im_message_event(
+def _message_event(
     text: str,
-    user: str = DEFAULT_USER_ID,
-    channel: str = "D123",
-    ts: str | None = None,
-    thread_ts: str | None = None,
-    *,
-    team: str = TEAM_ID,
+    user: str,
+    channel: str,
+    ts: str | None,
+    thread_ts: str | None,
+    channel_type: str,
+    team: str,
+    parent_user_id: str | None,
 ) -> dict[str, Any]:
-    """A ``message`` event in a DM (``channel_type`` ``"im"``)."""
     ts = ts or _now_ts()
     event: dict[str, Any] = {
         "type": "message",
@@ -856,11 +1380,99 @@ def im_message_event(
         "team": team,
         "channel": channel,
         "event_ts": ts,
-        "channel_type": "im",
+        "channel_type": channel_type,
     }
     if thread_ts:
         event["thread_ts"] = thread_ts
+        if parent_user_id:
+            event["parent_user_id"] = parent_user_id
     return event
+
+
+def im_message_event(
+    text: str,
+    user: str = DEFAULT_USER_ID,
+    channel: str = "D123",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    *,
+    team: str = TEAM_ID,
+    parent_user_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``message`` event in a DM (``channel_type`` ``"im"``)."""
+    return _message_event(text, user, channel, ts, thread_ts, "im", team, parent_user_id)
+
+
+def channel_message_event(
+    text: str,
+    user: str = DEFAULT_USER_ID,
+    channel: str = DEFAULT_CHANNEL_ID,
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    *,
+    channel_type: str = "channel",
+    team: str = TEAM_ID,
+    parent_user_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``message`` event in a channel (``channel_type`` ``"channel"``, or ``"group"``
+    for a private one), e.g. a thread reply without a mention: pass ``thread_ts``
+    (and ``parent_user_id``, the thread starter, as Slack does for replies)."""
+    return _message_event(text, user, channel, ts, thread_ts, channel_type, team, parent_user_id)
+
+
+def mpim_message_event(
+    text: str,
+    user: str = DEFAULT_USER_ID,
+    channel: str = DEFAULT_MPIM_ID,
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    *,
+    team: str = TEAM_ID,
+    parent_user_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``message`` event in a group DM (``channel_type`` ``"mpim"``); register the
+    channel with ``FakeSlack.add_mpim`` so conversations.info agrees."""
+    return _message_event(text, user, channel, ts, thread_ts, "mpim", team, parent_user_id)
+
+
+def _block_actions_form(
+    action: dict[str, Any],
+    *,
+    user_id: str,
+    channel_id: str,
+    response_url: str,
+    message: dict[str, Any] | None,
+    container: dict[str, Any] | None,
+    team_id: str,
+    api_app_id: str,
+    trigger_id: str | None,
+) -> bytes:
+    message_ts = message["ts"] if message else _now_ts()
+    if container is None:
+        container = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel_id,
+            "is_ephemeral": message is None,
+        }
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": "tester", "name": "tester", "team_id": team_id},
+        "api_app_id": api_app_id,
+        "token": "verification-token",
+        "container": container,
+        "trigger_id": trigger_id or issue_trigger_id(),
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": "general"},
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [{**action, "action_ts": _now_ts()}],
+    }
+    if message is not None:
+        payload["message"] = message
+    return _form([("payload", json.dumps(payload))])
 
 
 def block_actions_body(
@@ -877,45 +1489,96 @@ def block_actions_body(
     api_app_id: str = API_APP_ID,
     trigger_id: str | None = None,
 ) -> bytes:
-    """Interactivity ``block_actions`` body: form-encoded ``payload=<json>`` like Slack.
+    """Interactivity ``block_actions`` body for a button click: form-encoded
+    ``payload=<json>`` like Slack.
 
     Without ``message`` the action looks like it came from an ephemeral message.
+    ``trigger_id`` defaults to a fresh ``issue_trigger_id()`` (valid for 3 s, once).
     """
-    message_ts = message["ts"] if message else _now_ts()
-    if container is None:
-        container = {
-            "type": "message",
-            "message_ts": message_ts,
-            "channel_id": channel_id,
-            "is_ephemeral": message is None,
-        }
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": "tester", "name": "tester", "team_id": team_id},
-        "api_app_id": api_app_id,
-        "token": "verification-token",
-        "container": container,
-        "trigger_id": trigger_id or f"{next(_ids)}.{int(time.time())}.fake",
-        "team": {"id": team_id, "domain": TEAM_DOMAIN},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel_id, "name": "general"},
-        "state": {"values": {}},
-        "response_url": response_url,
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": block_id,
-                "text": {"type": "plain_text", "text": value, "emoji": True},
-                "value": value,
-                "type": "button",
-                "action_ts": _now_ts(),
-            }
-        ],
+    action = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "text": {"type": "plain_text", "text": value, "emoji": True},
+        "value": value,
+        "type": "button",
     }
-    if message is not None:
-        payload["message"] = message
-    return _form([("payload", json.dumps(payload))])
+    return _block_actions_form(
+        action,
+        user_id=user_id,
+        channel_id=channel_id,
+        response_url=response_url,
+        message=message,
+        container=container,
+        team_id=team_id,
+        api_app_id=api_app_id,
+        trigger_id=trigger_id,
+    )
+
+
+def _find_feedback_button(
+    message: dict[str, Any] | None, value: str
+) -> tuple[str, str, dict[str, Any]] | None:
+    """(block_id, action_id, button) of the feedback button with ``value`` in ``message``."""
+    for block in (message or {}).get("blocks") or []:
+        if not isinstance(block, dict) or block.get("type") != "context_actions":
+            continue
+        for element in block.get("elements") or []:
+            if not isinstance(element, dict) or element.get("type") != "feedback_buttons":
+                continue
+            for side in ("positive_button", "negative_button"):
+                button = element.get(side)
+                if isinstance(button, dict) and button.get("value") == value:
+                    return str(block.get("block_id", "")), str(element.get("action_id", "")), button
+    return None
+
+
+def feedback_click_body(
+    value: str,
+    *,
+    action_id: str | None = None,
+    block_id: str | None = None,
+    text: str | None = None,
+    user_id: str = DEFAULT_USER_ID,
+    channel_id: str = DEFAULT_CHANNEL_ID,
+    response_url: str = UNUSED_RESPONSE_URL,
+    message: dict[str, Any] | None = None,
+    container: dict[str, Any] | None = None,
+    team_id: str = TEAM_ID,
+    api_app_id: str = API_APP_ID,
+    trigger_id: str | None = None,
+) -> bytes:
+    """``block_actions`` body for a click on a ``feedback_buttons`` element (in a
+    ``context_actions`` block): the action has ``type`` ``"feedback_buttons"`` and the
+    clicked (positive or negative) button's ``value`` and ``text``.
+
+    With ``message`` (as posted, blocks included) the button whose value is ``value``
+    gives ``block_id``, ``action_id`` and ``text``; ``ValueError`` if it has none (unless
+    ``action_id`` is given: a forged click).  Given arguments win; without a message they
+    default to ``"feedback"`` and ``value``.
+    """
+    found = _find_feedback_button(message, value)
+    if message is not None and found is None and action_id is None:
+        raise ValueError(f"message has no feedback button with value {value!r}")
+    found_block, found_action, button = found or ("feedback", "feedback", {})
+    button_text = button.get("text") or {"type": "plain_text", "text": value, "emoji": True}
+    action = {
+        "action_id": action_id or found_action or "feedback",
+        "block_id": block_id or found_block or "feedback",
+        "text": {"type": "plain_text", "text": text, "emoji": True} if text else button_text,
+        "value": value,
+        "type": "feedback_buttons",
+    }
+    return _block_actions_form(
+        action,
+        user_id=user_id,
+        channel_id=channel_id,
+        response_url=response_url,
+        message=message,
+        container=container,
+        team_id=team_id,
+        api_app_id=api_app_id,
+        trigger_id=trigger_id,
+    )
 
 
 # --------------------------------------------------------------------------- internet guard

@@ -20,6 +20,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "SLACK_BOT_TOKEN",
         "SLACK_SIGNING_SECRET",
         "SLACK_APP_TOKEN",
+        "LLMTREND_SOURCE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -57,6 +58,8 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
         ("PORT", "eighty"),
         ("LLMTREND_LOG_LEVEL", "LOUD"),
         ("SLACK_API_URL", "slack.com"),
+        ("LLMTREND_SOURCE_URL", "https://github.com/acme/reports/blob/main/{file}"),
+        ("LLMTREND_SOURCE_URL", "github.com/acme/reports/blob/main/{path}"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -74,3 +77,45 @@ def test_metrics_listen_on_this_host_only_by_default(tmp_path: Path) -> None:
     deploy = Path(__file__).resolve().parents[1] / "deploy"
     for name in ("Dockerfile", "docker-compose.yml", "k8s/configmap.yaml"):
         assert "LLMTREND_METRICS_HOST" in (deploy / name).read_text(), name
+
+
+def test_source_links_are_off_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().source_links is None
+    monkeypatch.setenv("LLMTREND_SOURCE_URL", "  ")
+    assert load_settings().source_links is None
+
+
+def test_source_url_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMTREND_SOURCE_URL", " https://github.com/acme/r/blob/main/{path} ")
+    settings = load_settings()
+    assert settings.source_url == "https://github.com/acme/r/blob/main/{path}"
+    links = settings.source_links
+    assert links is not None
+    assert (
+        links.url("a b.md", "a b", 2, "2-x") == "https://github.com/acme/r/blob/main/a%20b.md#2-x"
+    )
+
+
+def test_an_unknown_placeholder_names_the_variable_and_the_placeholder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LLMTREND_SOURCE_URL", "https://x.example/{path}/{foo}")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        "LLMTREND_SOURCE_URL: unknown placeholder {foo}; use {path}, {id}, {section}, {anchor}"
+    )
+
+
+@pytest.mark.parametrize("command", [["search", "agents"], ["serve"], ["socket"], ["reports"]])
+def test_commands_exit_2_on_a_bad_source_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    from bot.cli.main import main
+
+    monkeypatch.setenv("LLMTREND_SOURCE_URL", "https://x.example/{foo}")
+    code = main(command)
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.startswith("LLMTREND_SOURCE_URL: unknown placeholder {foo}")
+    assert len(err.strip().splitlines()) == 1

@@ -29,7 +29,7 @@ def test_piped_input_is_answered_and_exits_zero(tmp_path: Path) -> None:
     assert "> /llmtrend multimodal" in out
     assert "Results for *multimodal*" in out
     assert "§2 Multimodal Capabilities" in out
-    assert "[2 Share in channel ]" in out  # the slash command's buttons, numbered to press
+    assert "[1 Read ]" in out and "[5 Share in channel ]" in out  # numbered to press
     assert "Open-Source Models" in out or "Open Source Models" in out
 
 
@@ -83,14 +83,23 @@ def test_shortcuts_press_the_last_answers_buttons(seed_engine: SearchEngine) -> 
     stdout = io.StringIO()
     assert run_console(Snapshot(seed_engine), stdin, stdout) == 0
     out = stdout.getvalue()
-    assert "[1 More results (4–…) ]" in out
+    assert "[4 More results (4–…) ]" in out
     assert "4. *" in out  # results 4–6 after `more`
     assert "agree on *multimodal*" in out
     assert '"more" is made only of very common words' in out  # searched, not pressed
 
 
 def test_a_number_presses_that_button(seed_engine: SearchEngine) -> None:
-    stdin = io.StringIO("/llmtrend open source\n2\n")
+    stdin = io.StringIO("/llmtrend open source\n5\n")
     stdout = io.StringIO()
     run_console(Snapshot(seed_engine), stdin, stdout)
     assert "Shared by" in stdout.getvalue()
+
+
+def test_read_shows_the_whole_section(seed_engine: SearchEngine) -> None:
+    stdin = io.StringIO("/llmtrend crisis management\n1\n")
+    stdout = io.StringIO()
+    run_console(Snapshot(seed_engine), stdin, stdout)
+    out = stdout.getvalue()
+    assert "Section 11 of 11" in out or "Section" in out
+    assert "/llmtrend show" in out  # the footer says how to open it again

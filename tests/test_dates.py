@@ -148,7 +148,7 @@ async def test_migration_gives_1970_rows_a_real_day(tmp_path: Path) -> None:
     con.close()
     store = open_store(f"sqlite:///{db}", tmp_path)
     try:
-        assert await store.schema_version() == 2
+        assert await store.schema_version() >= 2
         seen = store.record_first_seen([("old", "h"), ("new", "h")], datetime.now(UTC))
         assert seen["old"].year >= 2026
         assert seen["new"] == datetime(2026, 2, 1, 10, tzinfo=UTC)

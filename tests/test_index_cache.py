@@ -292,7 +292,7 @@ def test_odd_text_and_an_empty_corpus_load_as_built(tmp_path: Path) -> None:
 def test_every_field_is_encoded() -> None:
     """A field added to a cached class must be added to bot.search.cache_format too."""
     expected = {
-        Section: "report_id number kind title text position",
+        Section: "report_id number kind title text position anchor",
         Report: "id title path sections content_hash date date_source",
         Corpus: "root reports skipped warnings",
         SkippedFile: "file reason",

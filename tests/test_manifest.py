@@ -20,6 +20,9 @@ MANIFESTS = ["manifest.yml", "manifest.http.yml"]
 EVENT_SCOPES: dict[str, str | None] = {
     "app_mention": "app_mentions:read",
     "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
     "app_home_opened": None,
     "app_uninstalled": None,
     "tokens_revoked": None,
@@ -73,6 +76,24 @@ def test_people_can_message_the_bot_and_see_the_home_tab(name: str) -> None:
     assert home["home_tab_enabled"] is True
     assert home["messages_tab_enabled"] is True
     assert home["messages_tab_read_only_enabled"] is False
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_the_agent_view_and_its_scope_are_declared(name: str) -> None:
+    manifest = load(name)
+    agent = manifest["features"]["agent_view"]
+    assert agent["agent_description"].strip()
+    assert 1 <= len(agent["suggested_prompts"]) <= 4
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    # suggested prompts need assistant:write; the admins' Home summary needs users.info
+    assert {"assistant:write", "users:read", "mpim:history", "mpim:read"} <= scopes
+    assert not {"im:read", "im:write"} & scopes  # nothing uses them
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_follow_ups_in_threads_get_the_message_events(name: str) -> None:
+    events = set(load(name)["settings"]["event_subscriptions"]["bot_events"])
+    assert {"message.channels", "message.groups", "message.mpim", "message.im"} <= events
 
 
 def test_socket_manifest_uses_socket_mode() -> None:

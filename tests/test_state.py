@@ -22,6 +22,7 @@ from typing import TypeVar
 import pytest
 
 from bot.state.connect import open_store, parse_url
+from bot.state.records import AnswerRecord
 from bot.state.schema import MIGRATIONS
 from bot.state.store import StateStore
 
@@ -418,3 +419,41 @@ async def test_record_reports_concurrently(state_url: str, tmp_path: Path) -> No
     finally:
         await first.close()
         await second.close()
+
+
+# - answers, feedback and threads (issue 13) -
+
+
+def _answer(answer_id: str, query: str, hits: int, at: datetime) -> AnswerRecord:
+    return AnswerRecord(TEAM, answer_id, "U1", "search", query, ("004 §10",), hits, at)
+
+
+async def test_one_verdict_per_user_per_answer(store: StateStore) -> None:
+    await store.record_answer(_answer("a1", "crisis management", 3, T0))
+    await store.record_feedback(TEAM, "a1", "U1", "up", T0)
+    await store.record_feedback(TEAM, "a1", "U1", "down", T0 + timedelta(seconds=5))  # changed
+    await store.record_feedback(TEAM, "a1", "U2", "down", T0)
+    answers, _ = await store.feedback_since(T0 - timedelta(days=1))
+    [rated] = answers
+    assert (rated.answer.query, rated.up, rated.down) == ("crisis management", 0, 2)
+    assert rated.answer.citations == ("004 §10",)
+
+
+async def test_questions_that_found_nothing_are_counted(store: StateStore) -> None:
+    await store.record_answer(_answer("a1", "quantum gravity", 0, T0))
+    await store.record_answer(_answer("a2", "quantum gravity", 0, T0))
+    await store.record_answer(_answer("a3", "multimodal", 4, T0))
+    await store.record_answer(_answer("a4", "old miss", 0, T0 - timedelta(days=40)))
+    _, no_hits = await store.feedback_since(T0 - timedelta(days=30))
+    assert [(n.query, n.count) for n in no_hits] == [("quantum gravity", 2)]
+
+
+async def test_threads_are_remembered_with_their_last_question(store: StateStore) -> None:
+    await store.remember_thread(TEAM, "C1", "10.1", "first", T0)
+    await store.remember_thread(TEAM, "C1", "10.1", "second", T0 + timedelta(minutes=1))
+    assert await store.thread_query(TEAM, "C1", "10.1", T0) == "second"
+    assert await store.thread_query(TEAM, "C1", "99.9", T0) is None
+    assert await store.thread_query("T0002", "C1", "10.1", T0) is None  # other workspace
+    later = T0 + timedelta(days=8)
+    assert await store.thread_query(TEAM, "C1", "10.1", later - timedelta(days=7)) is None
+    assert await store.purge_threads(later) == 1

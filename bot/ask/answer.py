@@ -19,13 +19,17 @@ from bot.insights.stream import PhraseIndex
 from bot.insights.trend_time import trend_times
 from bot.insights.trends import TrendReport
 from bot.render import replies, strings
-from bot.render.blocks import Message
+from bot.render.blocks import Message, with_feedback
 from bot.render.changes import changes_message
 from bot.render.digest import digest_reply
+from bot.render.links import SourceLinks
 from bot.render.reports import reports_list
 from bot.render.search import search_results
+from bot.render.section_view import section_url, show_text
 from bot.render.trends import agree_view, trends_message, trends_pending
+from bot.reports.model import Section
 from bot.search.engine import SearchEngine
+from bot.search.lookup import find_section
 from bot.slack.ids import PAGE_SIZE
 
 #: The agree view quotes this many covering reports; the rest are counted.
@@ -76,6 +80,20 @@ class Snapshot:
     stream: PhraseIndex | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A reply and what it was about: the question, the sections it cites (as
+    "report §n") and how many hits it had (0: the question found nothing). Answers that
+    are a finding (search, agree, trends, what changed) are `rated`: they carry 👍/👎."""
+
+    message: Message
+    kind: str
+    query: str = ""
+    citations: tuple[str, ...] = ()
+    hits: int = 0
+    rated: bool = False
+
+
 def answer(
     request: Request,
     sources: Sources,
@@ -84,44 +102,111 @@ def answer(
     offset: int = 0,
     shared_by: str | None = None,
     deadline: float | None = None,
+    answer_id: str | None = None,
+    links: SourceLinks | None = None,
 ) -> Message:
     """The message that answers a request (ephemeral-style with Share, or visible).
 
     The sources are read once, so a reload in the middle never mixes two indexes. Blocking
     (its cost grows with the corpus): Slack handlers call it through `answer_off_loop`.
     """
+    return respond(
+        request,
+        sources,
+        shareable=shareable,
+        offset=offset,
+        shared_by=shared_by,
+        deadline=deadline,
+        answer_id=answer_id,
+        links=links,
+    ).message
+
+
+def respond(
+    request: Request,
+    sources: Sources,
+    *,
+    shareable: bool = True,
+    offset: int = 0,
+    shared_by: str | None = None,
+    deadline: float | None = None,
+    answer_id: str | None = None,
+    links: SourceLinks | None = None,
+) -> Answered:
+    """`answer` with what the answer was about; with an `answer_id`, a finding carries the
+    feedback buttons that name it; with `links` (LLMTREND_SOURCE_URL), citations link to
+    their sources."""
+    answered = _respond(request, sources, shareable, offset, shared_by, deadline, links)
+    if answer_id and answered.rated:
+        rated = with_feedback(answered.message, answer_id)
+        answered = Answered(rated, *_about(answered))
+    return answered
+
+
+def _about(a: Answered) -> tuple[str, str, tuple[str, ...], int, bool]:
+    return a.kind, a.query, a.citations, a.hits, a.rated
+
+
+def _respond(
+    request: Request,
+    sources: Sources,
+    shareable: bool,
+    offset: int,
+    shared_by: str | None,
+    deadline: float | None,
+    links: SourceLinks | None,
+) -> Answered:
     engine, trends, stream = sources.current, sources.trends, sources.stream
-    if request.kind == "help":
-        return replies.help_message()
-    if request.kind == "digest":  # only a Slack channel can subscribe (the console has none)
-        return digest_reply(strings.DIGEST_HOW_TO)
+    kind = request.kind
+    if kind == "help":
+        return Answered(replies.help_message(), kind)
+    if kind == "digest":  # only a Slack channel can subscribe (the console has none)
+        return Answered(digest_reply(strings.DIGEST_HOW_TO), kind)
     if engine is None:
-        return replies.loading()
-    if request.kind == "reports":
-        return reports_list(engine.corpus)
-    if request.kind == "trends":
+        return Answered(replies.loading(), kind)
+    if kind == "reports":
+        return Answered(reports_list(engine.corpus), kind)
+    if kind == "show":
+        found = find_section(engine, request.text)
+        return Answered(show_text(found, section_url(found, links)), kind, request.text)
+    if kind == "trends":
         if trends is None:
-            return trends_pending()
-        return trends_message(trends, engine, trend_times(trends, engine.dates))
-    if request.kind == "agree":
+            return Answered(trends_pending(), kind)
+        message = trends_message(trends, engine, trend_times(trends, engine.dates))
+        return Answered(message, kind, "trends", (), len(trends.trends), rated=True)
+    if kind == "agree":
         if not request.text.strip() and not request.trend:
-            return replies.usage_error(strings.AGREE_ON_WHAT)
-        return agree_view(agreement(request, engine, trends, deadline))
-    if request.kind == "changes":
+            return Answered(replies.usage_error(strings.AGREE_ON_WHAT), kind)
+        view = agreement(request, engine, trends, deadline)
+        cited = tuple(_cite(c.section) for c in view.covering if c.section)
+        message = agree_view(view, links)
+        return Answered(message, kind, view.topic, cited, view.agreeing, rated=True)
+    if kind == "changes":
         if stream is None:
-            return replies.pending(strings.CHANGES_PENDING)
+            return Answered(replies.pending(strings.CHANGES_PENDING), kind)
         window = parse_window(request.text)
         if window.error:
-            return replies.usage_error(window.error)
+            return Answered(replies.usage_error(window.error), kind)
         changes = what_changed(stream, since=window.since, days=window.days, top=CHANGES_SHOWN)
-        return changes_message(changes, engine)
+        topics = len(changes.new) + len(changes.rising) + len(changes.fading)
+        message = changes_message(changes, engine)
+        asked = f"changes {request.text}".strip()
+        return Answered(message, kind, asked, (), topics, rated=True)
     result = engine.search(request.text, top=PAGE_SIZE, offset=offset, exact=request.exact)
-    return search_results(result, shareable=shareable, shared_by=shared_by)
+    cited = tuple(_cite(h.section) for h in result.hits)
+    message = search_results(result, shareable=shareable, shared_by=shared_by, links=links)
+    rated = bool(result.hits) and not shared_by
+    return Answered(message, kind, result.query, cited, result.total, rated=rated)
 
 
-async def answer_off_loop(request: Request, sources: Sources, **options: Any) -> Message:
-    """`answer` in a worker thread, with the shared points' deadline: the event loop keeps
+def _cite(section: Section) -> str:
+    """How feedback names a cited section: "report_id §3"."""
+    return f"{section.report_id} §{section.number}"
+
+
+async def answer_off_loop(request: Request, sources: Sources, **options: Any) -> Answered:
+    """`respond` in a worker thread, with the shared points' deadline: the event loop keeps
     serving everyone else however long the answer takes."""
     deadline = time.monotonic() + SHARED_POINTS_SECONDS
-    work = functools.partial(answer, request, sources, deadline=deadline, **options)
+    work = functools.partial(respond, request, sources, deadline=deadline, **options)
     return await asyncio.to_thread(work)

@@ -14,18 +14,21 @@ from bot.ask.answer import SHARED_POINTS_SECONDS, Sources, agreement
 from bot.ask.parse import Request
 from bot.insights.trend_time import trend_times
 from bot.render.trends import home_agree_view, home_view
+from bot.state.records import FeedbackSummary
 
 #: The dashboard lists this many of the newest reports.
 NEWEST_SHOWN = 5
 
 
-def dashboard(sources: Sources) -> dict[str, Any]:
-    """The trend dashboard (or "loading" before the first index)."""
+def dashboard(sources: Sources, feedback: FeedbackSummary | None = None) -> dict[str, Any]:
+    """The trend dashboard (or "loading" before the first index); with `feedback` (for
+    workspace admins), the answers' feedback too."""
     engine, trends = sources.current, sources.trends
     if engine is None:
-        return home_view(trends, None)
+        return home_view(trends, None, feedback=feedback)
     times = trend_times(trends, engine.dates) if trends else {}
-    return home_view(trends, engine, engine.newest_reports(NEWEST_SHOWN), times)
+    newest = engine.newest_reports(NEWEST_SHOWN)
+    return home_view(trends, engine, newest, times, feedback)
 
 
 def agree_page(request: Request, sources: Sources, deadline: float | None = None) -> dict[str, Any]:
@@ -36,8 +39,10 @@ def agree_page(request: Request, sources: Sources, deadline: float | None = None
     return home_agree_view(agreement(request, engine, sources.trends, deadline))
 
 
-async def dashboard_off_loop(sources: Sources) -> dict[str, Any]:
-    return await asyncio.to_thread(dashboard, sources)
+async def dashboard_off_loop(
+    sources: Sources, feedback: FeedbackSummary | None = None
+) -> dict[str, Any]:
+    return await asyncio.to_thread(dashboard, sources, feedback)
 
 
 async def agree_page_off_loop(request: Request, sources: Sources) -> dict[str, Any]:

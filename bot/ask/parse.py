@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-RequestKind = Literal["help", "reports", "search", "trends", "agree", "digest", "changes"]
+RequestKind = Literal["help", "reports", "search", "trends", "agree", "digest", "changes", "show"]
 
 # Slack's mention markup: <@U123>, <@U123|name>
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -45,6 +45,8 @@ def parse_command(text: str | None) -> Request:
         return Request("changes", changes.group("window").strip(" ?.!"))
     if first.lower() == "digest":
         return Request("digest", rest)
+    if first.lower() in ("show", "read") and rest:
+        return Request("show", rest)
     if first.lower() == "agree":
         topic = re.sub(r"^(?:on|about|with)\s*", "", rest, flags=re.IGNORECASE)
         return Request("agree", topic)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from bot.ask.parse import parse_command, parse_message
 from bot.cli.terminal import message_to_text
 from bot.render import replies
 from bot.render.blocks import Message
+from bot.render.section_view import show_text
+from bot.search.lookup import FoundSection, section_at
 from bot.slack import ids
 
 logger = logging.getLogger("llmtrend.console")
@@ -84,11 +87,27 @@ def pressed(line: str, buttons: list[Button]) -> Button | None:
 
 
 def press(button: Button, sources: Sources) -> Message:
-    """What Slack would show after the button is pressed."""
+    """What Slack would show after the button is pressed (a Read button: the section, as
+    the modal would hold it)."""
+    if button.action_id.startswith(ids.ACTION_READ_PREFIX):
+        return read(button.value, sources)
     parsed = parse_press(button.action_id, button.value)
     if parsed.mode == "share":
         return answer(parsed.request, sources, offset=parsed.offset, shared_by=CONSOLE_USER)
     return answer(parsed.request, sources, offset=parsed.offset)
+
+
+def read(value: str, sources: Sources) -> Message:
+    """The section a Read button names, whole."""
+    engine = sources.current
+    try:
+        data = json.loads(value)
+        report_id, position = str(data["r"]), int(data["p"])
+    except (ValueError, KeyError, TypeError):
+        report_id, position = "", -1
+    if engine is None:
+        return show_text(FoundSection(error="no_report"))
+    return show_text(section_at(engine, report_id, position))
 
 
 def _read(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:

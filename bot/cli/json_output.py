@@ -14,6 +14,8 @@ from bot.insights.trend_time import TrendTime
 from bot.insights.trends import Trend, TrendReport
 from bot.render.strings import changes_reason
 from bot.search.engine import SearchAnswer, SearchEngine
+from bot.search.lookup import FoundSection
+from bot.state.records import FeedbackSummary
 
 
 def search_json(answer: SearchAnswer) -> dict[str, Any]:
@@ -208,4 +210,50 @@ def changes_json(changes: Changes) -> dict[str, Any]:
         "reason_code": changes.reason,
         "widened": changes.widened,
         "days": changes.days,
+    }
+
+
+def show_json(found: FoundSection, url: str | None) -> dict[str, Any]:
+    """`llmtrend show REPORT N --json`: one whole section, where it lives, its neighbours."""
+    s, report = found.section, found.report
+    if s is None or report is None:
+        return {"error": found.error, "asked": found.asked}
+    return {
+        "report": report.id,
+        "report_title": report.title,
+        "section": s.number,
+        "position": s.position,
+        "title": s.title,
+        "date": found.date.day.isoformat() if found.date else None,
+        "text": s.text,
+        "url": url,
+        "prev": found.previous.number if found.previous else None,
+        "next": found.next.number if found.next else None,
+        "path": report.path,
+        "anchor": s.anchor or None,
+        "index": found.index,
+        "sections": len(report.sections),
+    }
+
+
+def feedback_json(summary: FeedbackSummary) -> dict[str, Any]:
+    """`llmtrend feedback --json`: rated answers, and the questions that found nothing."""
+    return {
+        "since": summary.since.isoformat(),
+        "days": summary.days,
+        "answers": [
+            {
+                "answer_id": a.answer.answer_id,
+                "team": a.answer.team_id,
+                "kind": a.answer.kind,
+                "query": a.answer.query,
+                "citations": list(a.answer.citations),
+                "hits": a.answer.hits,
+                "asked_at": a.answer.created_at.isoformat(),
+                "up": a.up,
+                "down": a.down,
+            }
+            for a in summary.answers
+        ],
+        "no_hits": [{"query": n.query, "count": n.count} for n in summary.no_hits],
     }

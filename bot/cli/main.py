@@ -7,6 +7,7 @@ Options and query words may come in any order after the subcommand
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import logging
@@ -14,14 +15,22 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 
 from bot import __version__
 from bot.cli.json_output import reports_json, search_json
-from bot.cli.text_output import ansi_mark, plain_mark, reports_text, search_text
+from bot.cli.text_output import (
+    ansi_mark,
+    feedback_text,
+    plain_mark,
+    reports_text,
+    search_text,
+    show_text_plain,
+)
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
+from bot.render import strings
 from bot.search.engine import SearchEngine
 from bot.search.live import LiveEngine
 
@@ -114,6 +123,23 @@ def _changes_parser() -> _Parser:
     p.add_argument("--until", type=_iso_date, help="…and ends this day (default: the newest)")
     p.add_argument("--days", type=int, metavar="N", help="the N days ending on the newest report")
     p.add_argument("--top", type=int, default=10, metavar="K", help="topics of each kind (10)")
+    _common(p)
+    return p
+
+
+def _show_parser() -> _Parser:
+    p = _Parser(prog="llmtrend show", description="Print one whole section of a report.")
+    p.add_argument("reference", nargs="+", help="REPORT N: a report id or title start, and §N")
+    _common(p)
+    return p
+
+
+def _feedback_parser() -> _Parser:
+    p = _Parser(
+        prog="llmtrend feedback",
+        description="How answers were rated in Slack, and the questions that found nothing.",
+    )
+    p.add_argument("--days", type=int, default=30, metavar="N", help="the last N days (30)")
     _common(p)
     return p
 
@@ -298,6 +324,59 @@ def _run_server(args: argparse.Namespace, socket_mode: bool) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from bot.cli.json_output import show_json
+    from bot.render.section_view import section_url
+    from bot.search.lookup import find_section
+
+    settings = _settings(args)
+    _quiet(settings)
+    engine = _live(settings).current
+    if engine is None:
+        raise RuntimeError("the reports were not loaded")
+    found = find_section(engine, " ".join(args.reference))
+    url = section_url(found, settings.source_links)
+    if found.section is None:
+        names = tuple(r.title or r.id for r in found.candidates)
+        message = strings.show_not_found(found.error or "empty", found.asked, names)
+        if args.json:
+            print(json.dumps({**show_json(found, url), "message": message}, ensure_ascii=False))
+            return 1
+        raise UsageError(f"llmtrend show: {message}")
+    _emit(args, show_json(found, url), show_text_plain(found, url))
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from bot.cli.json_output import feedback_json
+    from bot.state.connect import open_store
+    from bot.state.records import FeedbackSummary
+
+    if args.days < 1:
+        raise UsageError("llmtrend feedback: --days must be at least 1")
+    settings = _settings(args)
+    _quiet(settings)
+    try:
+        store = open_store(
+            settings.state_url.get_secret_value() if settings.state_url else None,
+            settings.data_dir,
+        )
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    since = datetime.now(UTC) - timedelta(days=args.days)
+
+    async def read() -> FeedbackSummary:
+        try:
+            answers, no_hits = await store.feedback_since(since)
+        finally:
+            await store.close()
+        return FeedbackSummary(since, args.days, tuple(answers), tuple(no_hits))
+
+    summary = asyncio.run(read())
+    _emit(args, feedback_json(summary), feedback_text(summary))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     return _run_server(args, socket_mode=False)
 
@@ -314,6 +393,8 @@ COMMANDS: dict[str, Command] = {
     "trends": (_trends_parser, cmd_trends, "the topics that recur across reports"),
     "agree": (_agree_parser, cmd_agree, "which reports cover a topic: llmtrend agree open source"),
     "changes": (_changes_parser, cmd_changes, "what is new, rising or fading lately"),
+    "show": (_show_parser, cmd_show, "one whole section: llmtrend show 004 3"),
+    "feedback": (_feedback_parser, cmd_feedback, "how answers were rated, what found nothing"),
     "digest": (_digest_parser, cmd_digest, "preview (--dry-run) or post (--send-now) a digest"),
     "chat": (_chat_parser, cmd_chat, "a local console: try the bot with no Slack account"),
     "serve": (_serve_parser, cmd_serve, "serve Slack over HTTP (POST /slack/events)"),

@@ -10,6 +10,8 @@ from bot.insights.trends import TrendReport
 from bot.render.strings import count, no_results_text
 from bot.search.engine import SearchAnswer, SearchEngine
 from bot.search.excerpt import Excerpt
+from bot.search.lookup import FoundSection
+from bot.state.records import FeedbackSummary
 
 Marker = Callable[[str], str]
 
@@ -115,4 +117,47 @@ def agree_text(view: Agreement) -> str:
         lines.extend(f'  "{p.text}" ({", ".join(p.reports)})' for p in view.shared)
     if view.silent:
         lines.append("Silent: " + ", ".join(c.report for c in view.silent))
+    return "\n".join(lines)
+
+
+def show_text_plain(found: FoundSection, url: str | None) -> str:
+    """A whole section for the terminal: where it comes from, then its text as written."""
+    s, report = found.section, found.report
+    if s is None or report is None:
+        return ""
+    day = f" · {found.date.day.isoformat()}" if found.date else ""
+    lines = [
+        f"{report.title or report.id}{day}",
+        f"§{s.number} {s.title}  (section {found.index} of {len(report.sections)})",
+        "",
+        s.text,
+        "",
+    ]
+    around = []
+    if found.previous is not None:
+        around.append(f"previous: §{found.previous.number} {found.previous.title}")
+    if found.next is not None:
+        around.append(f"next: §{found.next.number} {found.next.title}")
+    lines.append(" · ".join([f"{report.id} §{s.number}", *around]))
+    if url:
+        lines.append(url)
+    return "\n".join(lines)
+
+
+def feedback_text(summary: FeedbackSummary) -> str:
+    """What helped, what didn't, and what found nothing, since `summary.since`."""
+    up = sum(a.up for a in summary.answers)
+    down = sum(a.down for a in summary.answers)
+    lines = [
+        f"Feedback in the last {summary.days} days: {count(len(summary.answers), 'answer')} "
+        f"rated, {up} helpful, {down} not helpful"
+    ]
+    for a in summary.answers:
+        cited = ", ".join(a.answer.citations[:5]) or "no citations"
+        lines.append(f"  +{a.up} -{a.down}  {a.answer.kind}: {a.answer.query}  ({cited})")
+    if summary.no_hits:
+        lines.append("Questions that found nothing:")
+        lines.extend(f"  {n.count}×  {n.query}" for n in summary.no_hits)
+    else:
+        lines.append("Every question found something.")
     return "\n".join(lines)

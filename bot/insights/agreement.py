@@ -43,6 +43,8 @@ class Coverage:
     quote: str | None = None
     #: The report's date (its own, or first seen), when known.
     date: ReportDate | None = None
+    #: The report's file, relative to the reports folder (for source links).
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,7 @@ def agree(
                 score=float(best_scores[k]),
                 quote=quote,
                 date=engine.report_date(section.report_id),
+                path=engine.report_path(section.report_id),
             )
         )
     # reports with no matching section at all are silent too: after the others, by id
@@ -225,6 +228,7 @@ def agree_with_trend(
                 score or None,
                 quote,
                 engine.report_date(rid),
+                engine.report_path(rid),
             )
         )
     silent = [Coverage(r.id, r.title, covers=False) for r in reports if r.id not in members]

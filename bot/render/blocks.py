@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from bot.render.mrkdwn import cut, escape
+from bot.slack import ids
 
 MAX_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
@@ -102,3 +103,38 @@ def cap(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
     if len(blocks) <= limit:
         return blocks
     return [*blocks[: limit - 1], context("_…more than fits in one message._")]
+
+
+def section_with_button(mrkdwn: str, accessory: dict[str, Any]) -> Block:
+    """A section block with a button beside its text (a result's "Read")."""
+    return {**section(mrkdwn), "accessory": accessory}
+
+
+def feedback_block(answer_id: str) -> Block:
+    """👍/👎 under an answer: Slack's feedback_buttons in a context_actions block; the
+    values name the answer, so a click (even on an ephemeral answer) says which."""
+    return {
+        "type": "context_actions",
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": ids.ACTION_FEEDBACK,
+                "positive_button": {
+                    "text": {"type": "plain_text", "text": "Helpful"},
+                    "accessibility_label": "This answer helped",
+                    "value": f"up:{answer_id}",
+                },
+                "negative_button": {
+                    "text": {"type": "plain_text", "text": "Not helpful"},
+                    "accessibility_label": "This answer did not help",
+                    "value": f"down:{answer_id}",
+                },
+            }
+        ],
+    }
+
+
+def with_feedback(msg: Message, answer_id: str) -> Message:
+    """The message with 👍/👎 at its end (the block limit kept: the feedback stays)."""
+    blocks = cap(list(msg.get("blocks", [])), MAX_BLOCKS - 1)
+    return {**msg, "blocks": [*blocks, feedback_block(answer_id)]}

@@ -17,8 +17,10 @@ from bot.render.blocks import (
     header,
     message,
     section,
+    section_with_button,
 )
 from bot.render.mrkdwn import plain
+from bot.render.search import read_button
 from bot.slack import ids
 from bot.state.records import Subscription
 
@@ -42,14 +44,18 @@ def digest_message(digest: Digest) -> Message:
     blocks: list[Block] = [header(f"Trend digest · {day}")]
     fallback: list[str] = [f"Trend digest for {digest.date.isoformat()}"]
     if digest.new_reports:
-        lines = []
-        for new in digest.new_reports[:NEW_SHOWN]:
+        blocks.append(section("*New since the last digest*"))
+        for rank, new in enumerate(digest.new_reports[:NEW_SHOWN]):
             r = new.report
             strongest = " · ".join(f"§{s.number} {plain(s.title, 80)}" for s in new.strongest)
-            lines.append(f"• *{plain(r.title or r.id, 150)}* `{plain(r.id, 80)}`\n    {strongest}")
+            line = f"• *{plain(r.title or r.id, 150)}* `{plain(r.id, 80)}`\n    {strongest}"
+            if new.strongest:  # Read: the report's strongest section, whole
+                blocks.append(section_with_button(line, read_button(new.strongest[0], rank)))
+            else:
+                blocks.append(section(line))
         more = len(digest.new_reports) - NEW_SHOWN
-        tail = f"\n_…and {more} more new reports_" if more > 0 else ""
-        blocks.append(section("*New since the last digest*\n" + "\n".join(lines) + tail))
+        if more > 0:
+            blocks.append(context(f"_…and {more} more new reports_"))
         fallback.append(f"{len(digest.new_reports)} new reports")
     else:
         blocks.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render import strings
-from bot.render.blocks import Message, header, message, section
+from bot.render.blocks import Message, context, header, message, section
 from bot.render.mrkdwn import escape, plain
 
 
@@ -36,6 +36,12 @@ def working() -> Message:
 def maybe_failed() -> Message:
     """A reply whose fate is unknown (Slack did not answer) and could not be checked."""
     return message(strings.MAYBE_FAILED, [section(f":warning: {strings.MAYBE_FAILED}")])
+
+
+def thanks(verdict: str) -> Message:
+    """A feedback click acknowledged (only the clicker sees it)."""
+    text = strings.FEEDBACK_THANKS.get(verdict, strings.FEEDBACK_THANKS["up"])
+    return message(text, [context(text)])
 
 
 def expired() -> Message:

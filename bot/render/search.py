@@ -7,6 +7,8 @@ escaped, report markdown is converted to mrkdwn, and Slack's limits hold by cons
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.render import strings
 from bot.render.blocks import (
     Block,
@@ -17,27 +19,56 @@ from bot.render.blocks import (
     divider,
     message,
     section,
+    section_with_button,
 )
+from bot.render.links import SourceLinks, link
 from bot.render.mrkdwn import escape, excerpt_mrkdwn, plain
 from bot.render.strings import no_results_text
+from bot.reports.model import Section
 from bot.search.engine import SearchAnswer, SearchHit
 from bot.slack import ids
 
 MAX_LISTED_REPORTS = 40
 
 
-def citation(report_title: str | None, report_id: str, number: int, title: str, when: str) -> str:
+def citation(
+    report_title: str | None,
+    report_id: str,
+    number: int,
+    title: str,
+    when: str,
+    url: str | None = None,
+) -> str:
     """ "*Report title* — §3 Section title · 2026-06-09": how every answer cites a section
-    (the report's title, never its id; ids stay in the JSON)."""
+    (the report's title, never its id; ids stay in the JSON). With a source URL the title
+    links there; the link markup is built around text already escaped."""
     day = f" · {when}" if when else ""
-    return f"*{plain(report_title or report_id, 300)}* — §{number} {plain(title, 300)}{day}"
+    name = plain(report_title or report_id, 300)
+    if url:
+        name = link(url, name)
+    return f"*{name}* — §{number} {plain(title, 300)}{day}"
 
 
-def _hit_blocks(hit: SearchHit, rank: int) -> list[Block]:
+def section_url_of(s: Section, path: str | None, links: SourceLinks | None) -> str | None:
+    """A cited section's source link (None without LLMTREND_SOURCE_URL)."""
+    if links is None or path is None:
+        return None
+    return links.url(path, s.report_id, s.number, s.anchor)
+
+
+def read_button(s: Section, rank: int, label: str = strings.READ_SECTION) -> dict[str, Any]:
+    """The "Read" button beside a cited section: opens the whole section in a modal."""
+    value = {"r": s.report_id, "p": s.position}
+    return button(label, f"{ids.ACTION_READ_PREFIX}{rank}", value)
+
+
+def _hit_blocks(hit: SearchHit, rank: int, links: SourceLinks | None) -> list[Block]:
     s = hit.section
     when = hit.date.day.isoformat() if hit.date else ""
-    cited = citation(hit.report_title, s.report_id, s.number, s.title, when)
-    return [section(f"{rank}. {cited}\n>{excerpt_mrkdwn(hit.excerpt)}")]
+    url = section_url_of(s, hit.report_path, links)
+    cited = citation(hit.report_title, s.report_id, s.number, s.title, when, url)
+    text = f"{rank}. {cited}\n>{excerpt_mrkdwn(hit.excerpt)}"
+    return [section_with_button(text, read_button(s, rank))]
 
 
 def _query_line(answer: SearchAnswer) -> str:
@@ -56,7 +87,11 @@ def _query_line(answer: SearchAnswer) -> str:
 
 
 def search_results(
-    answer: SearchAnswer, *, shareable: bool = True, shared_by: str | None = None
+    answer: SearchAnswer,
+    *,
+    shareable: bool = True,
+    shared_by: str | None = None,
+    links: SourceLinks | None = None,
 ) -> Message:
     """Search hits with citations and excerpts, and buttons to page and share."""
     if not answer.hits:
@@ -71,7 +106,7 @@ def search_results(
     ]
     for rank, hit in enumerate(answer.hits, start=first):
         blocks.append(divider())
-        blocks.extend(_hit_blocks(hit, rank))
+        blocks.extend(_hit_blocks(hit, rank, links))
     if shared_by:
         blocks.append(context(f"Shared by <@{escape(shared_by)}> · searched with `/llmtrend`"))
     buttons = []

@@ -105,9 +105,12 @@ HELP_USAGE = (
     "*Which reports agree*: `/llmtrend agree open source` — who covers a topic, who is silent.\n"
     "*Daily digest* in this channel: `/llmtrend digest on 08:30 Europe/Paris` "
     "(`digest off`, `digest preview`, `digest` for its state).\n"
+    "*Read* a whole section: the *Read* button beside a result, or "
+    "`/llmtrend show REPORT 3` (a report id or the start of its title).\n"
     "*List* the loaded reports: `/llmtrend reports` · this help: `/llmtrend help`\n"
     "*Mention* me in a channel (`@llmtrend what's new this week?`) and I answer in the "
-    "thread, or send me a direct message. My *Home* tab shows the trend dashboard."
+    "thread; go on in the thread without mentioning me (“and regulation?”, “more”, “which "
+    "reports agree?”), or send me a direct message. My *Home* tab shows the trend dashboard."
 )
 ERROR = "Sorry, something went wrong while answering. It has been logged."
 MAYBE_FAILED = "Slack did not confirm my answer. If you don't see it above, please ask again."
@@ -173,3 +176,47 @@ def no_trends(containers: tuple[str, ...]) -> str:
             "bring, and every section is still searched."
         )
     return "No topic recurs across reports yet: every report stands alone."
+
+
+# - reading a whole section -
+
+SECTION_MODAL_TITLE = "Report section"  # a modal title: at most 24 characters
+READ_SECTION = "Read"
+PREVIOUS_SECTION = "◀ Previous section"
+NEXT_SECTION = "Next section ▶"
+PREVIOUS_PAGE = "◀ Previous page"
+NEXT_PAGE = "Next page ▶"
+OPEN_SOURCE = "Open the report"
+SECTION_GONE = "That section is no longer in the reports (they were reloaded)."
+SHOW_HOW_TO = (
+    "Which section? Try `/llmtrend show REPORT 3` (a report id or the start of its title)."
+)
+
+
+def show_not_found(error: str, asked: str, candidates: tuple[str, ...]) -> str:
+    """Why `/llmtrend show …` found no section (asked: the user's words, raw)."""
+    if error == "ambiguous":
+        names = "; ".join(candidates[:5])
+        more = "; …" if len(candidates) > 5 else ""
+        return f"More than one report starts with “{asked}”: {names}{more}. Say which."
+    if error == "no_section":
+        return f"That report has no section “{asked}”. Sections are numbered as in citations (§3)."
+    if error == "no_report":
+        return f"No report is called “{asked}”. `/llmtrend reports` lists them."
+    return SHOW_HOW_TO
+
+
+def page_of(page: int, pages: int) -> str:
+    return f"Page {page} of {pages}"
+
+
+def section_of(index: int, total: int) -> str:
+    return f"Section {index} of {total}"
+
+
+# - feedback -
+
+FEEDBACK_THANKS = {
+    "up": "Thanks: noted that this answer helped.",
+    "down": "Thanks: noted that this answer did not help. The report writers will see it.",
+}

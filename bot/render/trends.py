@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 from bot.insights.agreement import Agreement, Coverage
@@ -20,14 +21,18 @@ from bot.render.blocks import (
     header,
     message,
     section,
+    section_with_button,
 )
+from bot.render.links import SourceLinks, link
 from bot.render.mrkdwn import escape, plain
+from bot.render.search import read_button, section_url_of
 from bot.render.spark import sparkline
 from bot.render.strings import no_results_text
 from bot.reports.dates import ReportDate
-from bot.reports.model import Report
+from bot.reports.model import Report, Section
 from bot.search.engine import SearchAnswer, SearchEngine
 from bot.slack import ids
+from bot.state.records import FeedbackSummary
 
 #: A grid has a column per report up to this many reports; past it, counts.
 GRID_MAX_REPORTS = 8
@@ -46,8 +51,15 @@ def short_ids(report_ids: Sequence[str]) -> dict[str, str]:
     return {rid: str(i) for i, rid in enumerate(report_ids, start=1)}
 
 
-def _fit(label: str, width: int) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
+def _wrapped(label: str, width: int) -> list[str]:
+    """A label over as many lines as it needs, broken between words (never inside one)."""
+    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _rows(label: str, cells: str) -> list[str]:
+    """A grid row: the label's first line with the cells, then its other lines alone."""
+    lines = _wrapped(label, LABEL_WIDTH)
+    return [f"{lines[0]:<{LABEL_WIDTH}}  {cells}", *lines[1:]]
 
 
 def grid(report: TrendReport, engine: SearchEngine, trends: Sequence[Trend]) -> list[Block]:
@@ -57,10 +69,7 @@ def grid(report: TrendReport, engine: SearchEngine, trends: Sequence[Trend]) -> 
         return []
     if len(report_ids) > GRID_MAX_REPORTS:
         n = report.total_reports
-        rows = [
-            f"{_fit(t.label, LABEL_WIDTH):<{LABEL_WIDTH}}  {len(t.reports):>5} / {n}"
-            for t in trends
-        ]
+        rows = [row for t in trends for row in _rows(t.label, f"{len(t.reports):>5} / {n}")]
         return [section("```\n" + escape("\n".join(rows)) + "\n```")]
     names = short_ids(report_ids)
     width = max(3, *(len(n) for n in names.values()))
@@ -68,7 +77,7 @@ def grid(report: TrendReport, engine: SearchEngine, trends: Sequence[Trend]) -> 
     rows = [head]
     for t in trends:
         marks = " ".join(f"{'●' if r in t.reports else '·':>{width}}" for r in report_ids)
-        rows.append(f"{_fit(t.label, LABEL_WIDTH):<{LABEL_WIDTH}}  {marks}")
+        rows.extend(_rows(t.label, marks))
     legend = " · ".join(
         f"`{escape(names[r.id])}` {plain(r.title or r.id, 60)}" for r in engine.corpus.reports
     )
@@ -108,6 +117,16 @@ def trend_block(
     return block
 
 
+def _central_section(trend: Trend) -> Section | None:
+    """The section the trend's summary quotes first (its most central), else its first."""
+    if trend.summary:
+        first = trend.summary[0]
+        for s in trend.sections:
+            if s.report_id == first.report and s.number == first.section:
+                return s
+    return trend.sections[0] if trend.sections else None
+
+
 def trends_message(
     report: TrendReport, engine: SearchEngine, times: Mapping[str, TrendTime] | None = None
 ) -> Message:
@@ -124,6 +143,10 @@ def trends_message(
     for rank, trend in enumerate(shown, start=1):
         action = f"{ids.ACTION_TREND_AGREE_PREFIX}{rank - 1}"
         blocks.append(trend_block(trend, rank, total, action, names, times.get(trend.id)))
+        central = _central_section(trend)
+        if central is not None:
+            label = f"Read §{central.number} of {names.get(central.report_id, central.report_id)}"
+            blocks.append(actions(read_button(central, rank - 1, label)))
     if len(report.trends) > len(shown):
         blocks.append(context(f"…and {len(report.trends) - len(shown)} smaller trends"))
     if report.unique:
@@ -149,15 +172,18 @@ def trends_pending() -> Message:
     return message(text, [section(f":hourglass_flowing_sand: {text}")])
 
 
-def _stance(c: Coverage) -> str:
+def _stance(c: Coverage, links: SourceLinks | None = None) -> str:
     title = plain(c.report_title or c.report, 150)
+    url = section_url_of(c.section, c.path, links) if c.section else None
+    if url:
+        title = link(url, title)
     where = f"§{c.section.number} {plain(c.section.title, 150)}" if c.section else ""
     day = f" · {c.date.day.isoformat()}" if c.date else ""
     quote = f"\n>{plain(c.quote, 400)}" if c.quote else ""
     return f":white_check_mark: *{title}* — {where}{day}{quote}"
 
 
-def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
+def agree_blocks(view: Agreement, shown: int = 8, links: SourceLinks | None = None) -> list[Block]:
     """The agree view's blocks (shared by messages and the Home tab)."""
     topic = plain(view.query.effective, 200)
     # shared points name reports as the rest of the view does: by title
@@ -176,8 +202,11 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
         return blocks
     blocks.append(section(f"{strings.agreeing(view.agreeing, view.total)} *{topic}*"))
     covering = view.covering
-    for c in covering[:shown]:
-        blocks.append(section(_stance(c)))
+    for rank, c in enumerate(covering[:shown]):
+        if c.section is None:
+            blocks.append(section(_stance(c, links)))
+        else:
+            blocks.append(section_with_button(_stance(c, links), read_button(c.section, rank)))
     if view.agreeing > shown:
         more = view.agreeing - shown
         blocks.append(context(f"…and {strings.count(more, 'more report')} cover it"))
@@ -200,9 +229,9 @@ def agree_blocks(view: Agreement, shown: int = 8) -> list[Block]:
     return blocks
 
 
-def agree_view(view: Agreement) -> Message:
+def agree_view(view: Agreement, links: SourceLinks | None = None) -> Message:
     """The agree view as a message."""
-    blocks = agree_blocks(view)
+    blocks = agree_blocks(view, links=links)
     topic = view.query.effective
     fallback = (
         f"{strings.agreeing(view.agreeing, view.total).replace('*', '')} {topic}"
@@ -225,8 +254,10 @@ def home_view(
     engine: SearchEngine | None,
     newest: Sequence[Report] = (),
     times: Mapping[str, TrendTime] | None = None,
+    feedback: FeedbackSummary | None = None,
 ) -> dict[str, object]:
-    """The App Home dashboard: trend grid, newest reports, how to use the commands."""
+    """The App Home dashboard: trend grid, newest reports, how to use the commands, and for
+    workspace admins a summary of the answers' feedback."""
     blocks: list[Block] = [header("llmtrend: what the reports say")]
     if engine is None:
         blocks.append(section(":hourglass_flowing_sand: Loading the reports…"))
@@ -268,7 +299,30 @@ def home_view(
             "• `@llmtrend what do the reports say about RLHF?` in a channel, or a DM here"
         ),
     ]
+    if feedback is not None:
+        blocks += feedback_blocks(feedback)
     return {"type": "home", "blocks": cap(blocks, MAX_HOME_BLOCKS)}
+
+
+def feedback_blocks(summary: FeedbackSummary) -> list[Block]:
+    """For admins: how the answers were rated, and what found nothing (3 blocks at most)."""
+    rated = summary.answers
+    up = sum(a.up for a in rated)
+    down = sum(a.down for a in rated)
+    lines = [
+        f"*Feedback, last {summary.days} days* (admins only) · "
+        f"{strings.count(len(rated), 'answer')} rated · {up} helpful · {down} not helpful"
+    ]
+    worst = sorted((a for a in rated if a.down), key=lambda a: (-a.down, a.answer.query))[:5]
+    if worst:
+        lines.append(
+            "Not helpful: " + " · ".join(f"“{plain(a.answer.query, 80)}” ({a.down})" for a in worst)
+        )
+    blocks: list[Block] = [divider(), section("\n".join(lines))]
+    if summary.no_hits:
+        missing = " · ".join(f"“{plain(n.query, 60)}” ×{n.count}" for n in summary.no_hits[:8])
+        blocks.append(context(f"Found nothing: {missing} · `llmtrend feedback` lists all"))
+    return blocks
 
 
 def home_agree_view(view: Agreement) -> dict[str, object]:

@@ -26,6 +26,9 @@ class Section:
     title: str
     text: str
     position: int
+    #: GitHub's anchor for the section's own heading ("2-multimodal-capabilities"), so a
+    #: source link can land on it; "" when the section starts without a markdown heading.
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)

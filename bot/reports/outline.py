@@ -11,13 +11,17 @@ Pure: text in, `Report` out, no file access (the loader in `bot.reports.loader` 
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 
 from bot.reports.dates import intrinsic_date
 from bot.reports.model import Report, Section, SectionKind
 from bot.reports.scan import (
+    _HTML_COMMENT,
     BOLD_RANK,
     ITEM_RANK,
     LABEL_RANK,
@@ -72,6 +76,7 @@ class _Part:
     body: str  # without the heading line(s)
     raw: str  # with the heading line(s), for merging into the section before it
     prose: bool  # has text beyond headings and labels
+    anchor: str = ""  # GitHub's anchor for the heading ("" for a bold line or list item)
 
 
 @dataclass(slots=True)
@@ -82,6 +87,7 @@ class _Entry:
     kind: SectionKind
     title: str
     chunks: list[str]
+    anchor: str = ""
 
 
 def parse_report(text: str, report_id: str, path: str = "") -> Report:
@@ -89,6 +95,7 @@ def parse_report(text: str, report_id: str, path: str = "") -> Report:
     scan, meta = scan_report(text)
     meta_title = meta.get("title")
     lines = scan.lines
+    anchors = _github_anchors(text, scan)
 
     lead = _title_candidate(scan)
     rank = _choose_rank([h for h in scan.headings if h is not lead])
@@ -104,7 +111,7 @@ def parse_report(text: str, report_id: str, path: str = "") -> Report:
         if rank is None
         else [h for h in scan.headings if h.rank <= rank and h is not title_heading]
     )
-    entries = _number(*_cut(scan, splitters))
+    entries = _number(*_cut(scan, splitters, anchors))
     if not entries:
         body = _render(scan, 0, len(lines))
         if _has_prose(scan, 0, len(lines)):
@@ -117,6 +124,7 @@ def parse_report(text: str, report_id: str, path: str = "") -> Report:
             title=e.title or _first_words("\n".join(e.chunks)) or f"Section {e.number}",
             text="\n\n".join(c for c in e.chunks if c).strip(),
             position=pos,
+            anchor=e.anchor,
         )
         for pos, e in enumerate(entries, start=1)
     )
@@ -242,7 +250,9 @@ def _render(scan: Scan, lo: int, hi: int, dedent: bool = False) -> str:
     return (textwrap.dedent(text) if dedent else text).strip()
 
 
-def _cut(scan: Scan, splitters: list[Heading]) -> tuple[_Part | None, list[_Part]]:
+def _cut(
+    scan: Scan, splitters: list[Heading], anchors: dict[int, str]
+) -> tuple[_Part | None, list[_Part]]:
     """The unheaded part before the first section heading, and one part per heading."""
     if not splitters:
         return None, []
@@ -255,7 +265,9 @@ def _cut(scan: Scan, splitters: list[Heading]) -> tuple[_Part | None, list[_Part
         below = _render(scan, h.end, hi, dedent=h.rank in (ITEM_RANK, TITLED_ITEM_RANK))
         body = "\n\n".join(t for t in (h.rest, below) if t)
         raw = _render(scan, h.start, hi)
-        parts.append(_Part(h, body, raw, bool(h.rest) or _has_prose(scan, h.end, hi)))
+        prose = bool(h.rest) or _has_prose(scan, h.end, hi)
+        anchor = anchors.get(h.start, "") if h.rank <= 6 else ""
+        parts.append(_Part(h, body, raw, prose, anchor))
     return pre, parts
 
 
@@ -281,7 +293,7 @@ def _closing_split(entries: list[_Entry]) -> list[_Entry]:
         return entries
     if paragraphs[-2].lstrip().startswith("#"):
         return entries  # it has a heading of its own inside the section: the report's call
-    kept = _Entry(last.number, last.kind, last.title, ["\n\n".join(paragraphs[:-1])])
+    kept = _Entry(last.number, last.kind, last.title, ["\n\n".join(paragraphs[:-1])], last.anchor)
     closing = _Entry(last.number + 1, "conclusion", "Conclusion", [paragraphs[-1].strip()])
     return [*entries[:-1], kept, closing]
 
@@ -299,13 +311,15 @@ def _title(part: _Part) -> str:
 def _intro(pre: _Part, headed: list[_Part]) -> _Entry | None:
     """One intro section (number 0) from the unheaded text and any headed intro parts."""
     chunks = [pre.body] if pre.prose else []
+    # text before the first heading: a link to the heading would skip it
+    anchor = headed[0].anchor if headed and not chunks else ""
     title = ""
     for p in headed:
         title = title or _title(p)
         chunks.append(p.raw if chunks else p.body)
     if not chunks:
         return None
-    return _Entry(0, "intro", title or "Introduction", chunks)
+    return _Entry(0, "intro", title or "Introduction", chunks, anchor)
 
 
 def _number_as_written(pre: _Part, parts: list[_Part]) -> list[_Entry]:
@@ -325,10 +339,10 @@ def _number_as_written(pre: _Part, parts: list[_Part]) -> list[_Entry]:
         if number is None:
             entries[-1].chunks.append(p.raw)  # an unnumbered heading stays in the section above
         else:
-            entries.append(_Entry(number, "section", _title(p), [p.body]))
+            entries.append(_Entry(number, "section", _title(p), [p.body], p.anchor))
     following = max(n for p in parts if (n := _num(p)) is not None) + 1
     for offset, p in enumerate(p for p in parts[last + 1 :] if p.prose):
-        entries.append(_Entry(following + offset, "conclusion", _title(p), [p.body]))
+        entries.append(_Entry(following + offset, "conclusion", _title(p), [p.body], p.anchor))
     return entries
 
 
@@ -348,9 +362,9 @@ def _number_in_order(pre: _Part, parts: list[_Part]) -> list[_Entry]:
     if intro is not None:
         entries.append(intro)
     for n, p in enumerate(rest, start=1):
-        entries.append(_Entry(n, "section", _title(p), [p.body]))
+        entries.append(_Entry(n, "section", _title(p), [p.body], p.anchor))
     for n, p in enumerate(tail, start=len(rest) + 1):
-        entries.append(_Entry(n, "conclusion", _title(p), [p.body]))
+        entries.append(_Entry(n, "conclusion", _title(p), [p.body], p.anchor))
     return entries
 
 
@@ -365,3 +379,193 @@ def _first_words(text: str) -> str:
         return sentence
     cut = sentence[:_SHORT_TITLE_CHARS].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–—") + "…"
+
+
+# --- GitHub's heading anchors -------------------------------------------------------------
+
+_GH_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*))?$")
+_GH_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_GH_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_GH_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_GH_QUOTE = re.compile(r"^ {0,3}>")
+#: An HTML block (CommonMark types 1 and 6): its lines are raw HTML up to a blank line.
+_GH_HTML_BLOCK = re.compile(
+    r"^ {0,3}</?(?:address|article|aside|blockquote|body|center|details|dialog|div|dl|dd|dt"
+    r"|fieldset|figcaption|figure|footer|form|h[1-6]|header|hr|html|iframe|li|main|nav|ol|p"
+    r"|pre|script|section|style|summary|table|tbody|td|textarea|tfoot|th|thead|tr|ul)"
+    r"(?:[\s/>]|$)",
+    re.IGNORECASE,
+)
+#: A line that is one whole tag (type 7): an HTML block too, but it cannot end a paragraph.
+_GH_HTML_LINE = re.compile(
+    r"^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)[ \t]*$"
+)
+_GH_AUTOLINK = re.compile(
+    r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*)>"
+)
+_GH_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+_GH_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_GH_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_GH_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+#: `_em_`, `__strong__`: underscores that open and close emphasis (not `snake_case`).
+_GH_UNDERSCORES = re.compile(r"(?<![^\W_])(_{1,3})(?=[^\s_])(.*?[^\s_])\1(?![^\W_])")
+#: Where inline markup may start in a heading: an escape, backticks, a tag or an entity.
+_GH_SPECIAL = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<|&")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_MAX_HELD = 0xF8FF - 0xE000
+
+
+def heading_anchor(heading: str) -> str:
+    """GitHub's anchor for a heading's text as written (before de-duplication).
+
+    The text as GitHub renders it (emphasis, code backticks, links and tags gone), lower
+    case, without anything but letters, marks, digits, spaces, `-` and `_`, spaces as `-`:
+    "## 2. Multimodal Capabilities" links as #2-multimodal-capabilities.
+    """
+    text = _heading_text(heading).lower()
+    return "".join(c for c in text if c in " -" or _is_word_char(c)).replace(" ", "-")
+
+
+def _is_word_char(c: str) -> bool:
+    """A letter, mark, digit or connector such as `_` (Ruby's \\p{Word}, which GitHub uses)."""
+    category = unicodedata.category(c)
+    return category[0] in "LMN" or category == "Pc"
+
+
+def _heading_text(raw: str) -> str:
+    """A heading's inline markdown as the text GitHub shows (what its anchor is made of)."""
+    raw = _PRIVATE_USE.sub("", raw.strip())
+    kept: list[str] = []  # literal text (code, escapes, entities), held out of the rules
+
+    def hold(literal: str) -> str:
+        kept.append(literal)
+        return chr(0xE000 + len(kept) - 1) if len(kept) <= _MAX_HELD else literal
+
+    ticks = _backtick_runs(raw, _GH_SPECIAL)
+    out: list[str] = []
+    pos = 0
+    for m in _GH_SPECIAL.finditer(raw):
+        start, token = m.start(), m.group()
+        if start < pos:
+            continue
+        out.append(raw[pos:start])
+        pos = m.end()
+        if token[0] == "\\":
+            out.append(hold(token[1]))
+        elif token[0] == "`":
+            starts = ticks.get(len(token), [])
+            k = bisect.bisect_right(starts, start)
+            if k == len(starts):
+                out.append(hold(token))  # no closing run: the backticks are text
+                continue
+            code = raw[pos : starts[k]]
+            if len(code) > 1 and code[0] == code[-1] == " " and code.strip():
+                code = code[1:-1]
+            out.append(hold(code))
+            pos = starts[k] + len(token)
+        elif token == "<":
+            tag = _GH_AUTOLINK.match(raw, start) or _GH_TAG.match(raw, start)
+            if tag:
+                out.append(hold(tag.group(1)) if tag.re is _GH_AUTOLINK else "")
+                pos = tag.end()
+            else:
+                out.append(token)
+        else:
+            entity = _GH_ENTITY.match(raw, start)
+            if entity:
+                out.append(hold(html.unescape(entity.group())))
+                pos = entity.end()
+            else:
+                out.append(token)
+    out.append(raw[pos:])
+    text = _GH_LINK.sub(r"\1", _GH_IMAGE.sub("", "".join(out)))
+    for _ in range(3):  # `___both___` nests strong in emphasis
+        text, found = _GH_UNDERSCORES.subn(r"\2", text)
+        if not found:
+            break
+    return _PRIVATE_USE.sub(lambda m: kept[ord(m.group()) - 0xE000], text)
+
+
+def _backtick_runs(text: str, tokens: re.Pattern[str]) -> dict[int, list[int]]:
+    """Where each run of backticks starts, by its length, as `tokens` reads the text (an
+    escaped backtick is not part of a run): a code span closes at the next run as long."""
+    runs: dict[int, list[int]] = {}
+    for m in tokens.finditer(text):
+        if m.group()[0] == "`":
+            runs.setdefault(len(m.group()), []).append(m.start())
+    return runs
+
+
+def _atx_text(content: str) -> str:
+    """An ATX heading's text without its closing #'s (`## Title ##`)."""
+    content = content.strip()
+    bare = content.rstrip("#")
+    if bare != content and (not bare or bare[-1] in " \t"):
+        return bare.strip()
+    return content
+
+
+def _github_anchors(text: str, scan: Scan) -> dict[int, str]:
+    """Anchor of each heading GitHub renders, by its first line in `scan.lines`.
+
+    Every heading counts for the -1, -2 suffixes of repeated titles, the title and
+    sub-headings too. A report wrapped whole in a fence renders as code on GitHub: none.
+    """
+    source = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "<!--" in source:  # as the scan does: a comment's lines become blank lines
+        source = _HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), source)
+    rendered = source.split("\n")
+    if rendered[len(rendered) - len(scan.lines) :] != scan.lines:
+        return {}  # the scan unwrapped a fence: GitHub shows the report as a code block
+    seen: dict[str, int] = {}
+    anchors: dict[int, str] = {}
+    for line, heading in _github_headings(scan.lines, scan.fenced):
+        base = anchor = heading_anchor(heading)
+        while anchor in seen:  # github-slugger's rule: "a", "a-1", "a-2", …
+            seen[base] += 1
+            anchor = f"{base}-{seen[base]}"
+        seen[anchor] = 0
+        anchors[line] = anchor
+    return anchors
+
+
+def _github_headings(lines: list[str], fenced: list[bool]) -> list[tuple[int, str]]:
+    """(first line, raw text) of each ATX or setext heading, as CommonMark reads blocks.
+
+    Close enough for reports: fenced code, HTML blocks, list items and block quotes are
+    told apart so that their `---` and `===` lines are not taken for setext underlines.
+    """
+    found: list[tuple[int, str]] = []
+    paragraph: list[int] = []
+    in_list = in_quote = in_html = after_blank = False
+    for i, line in enumerate(lines):
+        if fenced[i]:
+            paragraph = []
+            continue
+        if not line.strip():
+            paragraph, in_quote, in_html, after_blank = [], False, False, True
+            continue
+        blank_before, after_blank = after_blank, False
+        if in_html:
+            continue
+        item = bool(_GH_LIST_ITEM.match(line))
+        if in_list and blank_before and not item and not line[:1].isspace():
+            in_list = False  # a paragraph back at the margin: the list is over
+        m = _GH_ATX.match(line)
+        if m:
+            found.append((i, _atx_text(m.group(1) or "")))
+            paragraph = []
+        elif paragraph and _GH_UNDERLINE.match(line):
+            found.append((paragraph[0], " ".join(lines[k].strip() for k in paragraph)))
+            paragraph = []
+        elif _GH_RULE.match(line):
+            paragraph = []
+        elif _GH_HTML_BLOCK.match(line) or (not paragraph and _GH_HTML_LINE.match(line)):
+            paragraph, in_html = [], True
+        elif item or _GH_QUOTE.match(line):
+            paragraph, in_list, in_quote = [], in_list or item, in_quote or not item
+        elif in_list or in_quote or line.lstrip().startswith("|"):
+            continue  # inside a list item or quote (or a table row): not a heading's text
+        elif paragraph or not line.startswith(("    ", "\t")):  # not indented code
+            paragraph.append(i)
+    return found

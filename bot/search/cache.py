@@ -45,7 +45,7 @@ from bot.text.analyzer import ANALYZER_VERSION
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAGIC = b"LLMTREND-CACHE\n"
 #: A block starts with its length and CRC-32; a header is never longer than this.
 _BLOCK = struct.Struct(">QI")

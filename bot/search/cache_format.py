@@ -123,6 +123,7 @@ class _Out:
         self.strings("s.title", [s.title for s in table])
         self.strings("s.text", [s.text for s in table])
         self.array("s.position", [s.position for s in table], _INT)
+        self.strings("s.anchor", [s.anchor for s in table])
 
 
 class _In:
@@ -192,14 +193,17 @@ class _In:
         if len(kinds) and kinds.max() >= len(_KINDS):
             raise FormatError("unknown section kind")
         self.sections = [
-            Section(report_ids[r], number, cast(SectionKind, _KINDS[k]), title, text, position)
-            for r, number, k, title, text, position in zip(
+            Section(
+                report_ids[r], number, cast(SectionKind, _KINDS[k]), title, text, position, anchor
+            )
+            for r, number, k, title, text, position, anchor in zip(
                 reports,
                 self.ints("s.number", n, lo=-(2**63)).tolist(),
                 kinds.tolist(),
                 titles,
                 self.strings("s.text", n),
                 self.ints("s.position", n, lo=-(2**63)).tolist(),
+                self.strings("s.anchor", n),
                 strict=True,
             )
         ]

@@ -57,6 +57,8 @@ class SearchHit:
     score: float
     excerpt: Excerpt
     date: ReportDate | None = None
+    #: The report's file, relative to the reports folder (for source links).
+    report_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,15 @@ class SearchEngine:
             return (when.day if when else date.min, r.id)
 
         return sorted(self.corpus.reports, key=key, reverse=True)[:limit]
+
+    def report(self, report_id: str) -> Report | None:
+        """A loaded report by id."""
+        return self._reports.get(report_id)
+
+    def report_path(self, report_id: str) -> str | None:
+        """A loaded report's file, relative to the reports folder."""
+        report = self._reports.get(report_id)
+        return report.path if report else None
 
     def report_title(self, report_id: str) -> str | None:
         """The title of a loaded report (None when it has none)."""
@@ -212,6 +223,7 @@ class SearchEngine:
                 date=self.report_date(h.report_id),
                 score=h.score,
                 excerpt=self.excerpt(self.index.sections[h.doc], q.terms),
+                report_path=self.report_path(h.report_id),
             )
             for h in found
         )

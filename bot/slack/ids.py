@@ -19,3 +19,16 @@ ACTION_HOME_BACK = "home_back"
 #: "What changed": each topic's agree view (change_agree_0, …), and a longer window.
 ACTION_CHANGE_AGREE_PREFIX = "change_agree_"
 ACTION_CHANGES_WIDER = "changes_wider"
+
+#: 👍/👎 under an answer (feedback_buttons; the value is "up:ANSWER_ID" or "down:…").
+ACTION_FEEDBACK = "answer_feedback"
+
+#: A result's "Read" button opens the whole section in a modal (read_section_0, …).
+ACTION_READ_PREFIX = "read_section_"
+#: In the section modal: neighbouring sections and pages, redrawn with views.update.
+ACTION_SECTION_PREVIOUS = "section_previous"
+ACTION_SECTION_NEXT = "section_next"
+ACTION_PAGE_PREVIOUS = "section_page_previous"
+ACTION_PAGE_NEXT = "section_page_next"
+#: The section modal's callback id.
+SECTION_VIEW = "section_view"

@@ -45,3 +45,47 @@ class SeenReport(NamedTuple):
     report_id: str
     content_hash: str
     first_seen: datetime
+
+
+Verdict = Literal["up", "down"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """An answer as sent: its question, what it cited, and how many hits it had."""
+
+    team_id: str
+    answer_id: str
+    user_id: str
+    kind: str
+    query: str
+    citations: tuple[str, ...]
+    hits: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFeedback:
+    """One answer with the verdicts its readers gave it."""
+
+    answer: AnswerRecord
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoHit:
+    """A question that found nothing, and how often it was asked (a report writer's to-do)."""
+
+    query: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackSummary:
+    """What `llmtrend feedback` and the admins' Home tab show for a span of days."""
+
+    since: datetime
+    days: int
+    answers: tuple[AnswerFeedback, ...] = ()
+    no_hits: tuple[NoHit, ...] = ()

@@ -163,8 +163,66 @@ def _migrate_2(conn: Connection) -> None:
     )
 
 
+def _define_v3(metadata: sa.MetaData) -> dict[str, sa.Table]:
+    """The tables migration 3 adds (never edit: a later change is a new migration).
+
+    answers: each answer sent, with its query and citations (the feedback's subject);
+    feedback: one verdict per user per answer (a second click replaces it);
+    threads: the threads the bot answered in, with the last question (for follow-ups).
+    """
+    tables = [
+        sa.Table(
+            "answers",
+            metadata,
+            sa.Column("team_id", sa.String(32), primary_key=True),
+            sa.Column("answer_id", sa.String(32), primary_key=True),
+            sa.Column("user_id", sa.String(32), nullable=False),
+            sa.Column("kind", sa.String(16), nullable=False),
+            sa.Column("query", sa.Text(), nullable=False),
+            sa.Column("citations", sa.Text(), nullable=False),  # a JSON list
+            sa.Column("hits", sa.Integer(), nullable=False),
+            sa.Column("created_at", UTCDateTime(), nullable=False),
+            sa.Index("ix_answers_created_at", "created_at"),
+        ),
+        sa.Table(
+            "feedback",
+            metadata,
+            sa.Column("team_id", sa.String(32), primary_key=True),
+            sa.Column("answer_id", sa.String(32), primary_key=True),
+            sa.Column("user_id", sa.String(32), primary_key=True),
+            sa.Column("verdict", sa.String(8), nullable=False),
+            sa.Column("at", UTCDateTime(), nullable=False),
+            sa.CheckConstraint("verdict IN ('up', 'down')", name="ck_feedback_verdict"),
+        ),
+        sa.Table(
+            "threads",
+            metadata,
+            sa.Column("team_id", sa.String(32), primary_key=True),
+            sa.Column("channel_id", sa.String(32), primary_key=True),
+            sa.Column("thread_ts", sa.String(32), primary_key=True),
+            sa.Column("last_query", sa.Text(), nullable=False),
+            sa.Column("updated_at", UTCDateTime(), nullable=False),
+            sa.Index("ix_threads_updated_at", "updated_at"),
+        ),
+    ]
+    return {table.name: table for table in tables}
+
+
+_V3 = _define_v3(sa.MetaData())
+ANSWERS = _V3["answers"]
+FEEDBACK = _V3["feedback"]
+THREADS = _V3["threads"]
+
+
+def _migrate_3(conn: Connection) -> None:
+    """Answers, their feedback, and the threads the bot answered in."""
+    metadata = sa.MetaData()
+    _define_v3(metadata)
+    metadata.create_all(conn)
+
+
 #: Ordered migration steps: step i brings the schema to version i + 1. Append only.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1, _migrate_2)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
 
 
 def current_version(conn: Connection) -> int:

@@ -18,6 +18,7 @@ Timestamps are timezone-aware UTC in and out.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -32,8 +33,27 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from bot.state.records import DigestClaim, SeenReport, Subscription, SubscriptionSource
-from bot.state.schema import DIGESTS, EVENTS, REPORTS, SUBSCRIPTIONS, aware_utc, current_version
+from bot.state.records import (
+    AnswerFeedback,
+    AnswerRecord,
+    DigestClaim,
+    NoHit,
+    SeenReport,
+    Subscription,
+    SubscriptionSource,
+    Verdict,
+)
+from bot.state.schema import (
+    ANSWERS,
+    DIGESTS,
+    EVENTS,
+    FEEDBACK,
+    REPORTS,
+    SUBSCRIPTIONS,
+    THREADS,
+    aware_utc,
+    current_version,
+)
 from bot.workers import DaemonPool
 
 logger = logging.getLogger(__name__)
@@ -625,6 +645,161 @@ class StateStore:
             return conn.execute(statement).first() is not None
 
         return await self._reading(run)
+
+    # - answers and feedback -
+
+    async def record_answer(self, record: AnswerRecord) -> None:
+        """Keep an answer's question and citations, so its feedback says what it was about."""
+        values = {
+            "team_id": record.team_id,
+            "answer_id": record.answer_id,
+            "user_id": record.user_id,
+            "kind": record.kind,
+            "query": record.query[:2000],
+            "citations": json.dumps(list(record.citations)),
+            "hits": record.hits,
+            "created_at": aware_utc(record.created_at, "created_at"),
+        }
+        await self._writing(self._inserted(ANSWERS, values))
+
+    async def record_feedback(
+        self, team_id: str, answer_id: str, user_id: str, verdict: Verdict, now: datetime
+    ) -> None:
+        """One verdict per user per answer: a second click replaces the first."""
+        if verdict not in ("up", "down"):
+            raise ValueError(f"verdict must be 'up' or 'down', not {verdict!r}")
+        values = {
+            "team_id": team_id,
+            "answer_id": answer_id,
+            "user_id": user_id,
+            "verdict": verdict,
+            "at": aware_utc(now, "now"),
+        }
+        statement = (
+            self._insert(FEEDBACK)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["team_id", "answer_id", "user_id"],
+                set_={"verdict": verdict, "at": values["at"]},
+            )
+        )
+
+        def run(conn: Connection) -> None:
+            conn.execute(statement)
+
+        await self._writing(run)
+
+    async def feedback_since(
+        self, since: datetime, team_id: str | None = None
+    ) -> tuple[list[AnswerFeedback], list[NoHit]]:
+        """Answers since `since` with their verdicts (rated ones first), and the questions
+        that found nothing, most asked first."""
+        up = sa.func.sum(sa.case((FEEDBACK.c.verdict == "up", 1), else_=0))
+        down = sa.func.sum(sa.case((FEEDBACK.c.verdict == "down", 1), else_=0))
+        moment = aware_utc(since, "since")
+        rated = (
+            sa.select(ANSWERS, up.label("up"), down.label("down"))
+            .join(
+                FEEDBACK,
+                sa.and_(
+                    FEEDBACK.c.team_id == ANSWERS.c.team_id,
+                    FEEDBACK.c.answer_id == ANSWERS.c.answer_id,
+                ),
+            )
+            .where(ANSWERS.c.created_at >= moment)
+            .group_by(*ANSWERS.c)
+            .order_by(ANSWERS.c.created_at, ANSWERS.c.answer_id)
+        )
+        asked = sa.func.count().label("asked")
+        missing = (
+            sa.select(ANSWERS.c.query, asked)
+            .where(ANSWERS.c.created_at >= moment, ANSWERS.c.hits == 0)
+            .group_by(ANSWERS.c.query)
+            .order_by(asked.desc(), ANSWERS.c.query)
+        )
+        if team_id is not None:
+            rated = rated.where(ANSWERS.c.team_id == team_id)
+            missing = missing.where(ANSWERS.c.team_id == team_id)
+
+        def run(conn: Connection) -> tuple[list[AnswerFeedback], list[NoHit]]:
+            answers = [
+                AnswerFeedback(_answer(row), int(row.up or 0), int(row.down or 0))
+                for row in conn.execute(rated)
+            ]
+            no_hits = [NoHit(row.query, int(row.asked)) for row in conn.execute(missing)]
+            return answers, no_hits
+
+        return await self._reading(run)
+
+    # - threads the bot answered in -
+
+    async def remember_thread(
+        self, team_id: str, channel_id: str, thread_ts: str, query: str, now: datetime
+    ) -> None:
+        """The bot answered in this thread; `query` is what it answered (for follow-ups)."""
+        values = {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "thread_ts": thread_ts,
+            "last_query": query[:2000],
+            "updated_at": aware_utc(now, "now"),
+        }
+        statement = (
+            self._insert(THREADS)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["team_id", "channel_id", "thread_ts"],
+                set_={"last_query": values["last_query"], "updated_at": values["updated_at"]},
+            )
+        )
+
+        def run(conn: Connection) -> None:
+            conn.execute(statement)
+
+        await self._writing(run)
+
+    async def thread_query(
+        self, team_id: str, channel_id: str, thread_ts: str, since: datetime
+    ) -> str | None:
+        """The last question answered in a thread the bot answered in since `since`."""
+        statement = sa.select(THREADS.c.last_query).where(
+            THREADS.c.team_id == team_id,
+            THREADS.c.channel_id == channel_id,
+            THREADS.c.thread_ts == thread_ts,
+            THREADS.c.updated_at >= aware_utc(since, "since"),
+        )
+
+        def run(conn: Connection) -> str | None:
+            found = conn.execute(statement).scalar_one_or_none()
+            return None if found is None else str(found)
+
+        return await self._reading(run)
+
+    async def purge_threads(self, before: datetime) -> int:
+        """Forget threads not answered in since `before` (follow-ups there end)."""
+        statement = sa.delete(THREADS).where(THREADS.c.updated_at < aware_utc(before, "before"))
+
+        def run(conn: Connection) -> int:
+            return conn.execute(statement).rowcount
+
+        return await self._writing(run)
+
+
+def _answer(row: sa.Row[Any]) -> AnswerRecord:
+    try:
+        citations = tuple(str(c) for c in json.loads(row.citations))
+    except (ValueError, TypeError):
+        citations = ()
+    return AnswerRecord(
+        team_id=row.team_id,
+        answer_id=row.answer_id,
+        user_id=row.user_id,
+        kind=row.kind,
+        query=row.query,
+        citations=citations,
+        hits=int(row.hits),
+        created_at=row.created_at,
+    )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
