@@ -11,13 +11,12 @@ for the same message never both get a reply.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer_off_loop
-from bot.ask.followup import Asked, follow_up
+from bot.ask.followup import THREAD_MEMORY, Asked, follow_up
 from bot.deps import Deps
 from bot.slack.observed import request_ids
 from handlers import Registered
@@ -38,10 +37,6 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
         return False
     user = event.get("user")
     return bool(user) and user != bot_user_id
-
-
-#: A thread the bot answered in takes follow-ups without a mention for this long.
-THREAD_MEMORY = timedelta(days=7)
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:

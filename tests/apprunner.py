@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
 from bot.deps import Deps, build_deps
@@ -40,6 +41,8 @@ class RunningApp:
     deps: Deps
     fake: FakeSlack
     session: aiohttp.ClientSession
+    #: The Bolt app itself (Socket Mode hands it payloads directly).
+    bolt: AsyncApp
 
     @property
     def events_url(self) -> str:
@@ -115,7 +118,7 @@ async def run_app(
         if wait_ready:
             await asyncio.wait_for(deps.live.ready.wait(), timeout=30)
         async with aiohttp.ClientSession() as session:
-            yield RunningApp(f"http://127.0.0.1:{port}", deps, fake, session)
+            yield RunningApp(f"http://127.0.0.1:{port}", deps, fake, session, bolt)
     finally:
         await runner.cleanup()
 

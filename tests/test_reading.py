@@ -268,3 +268,22 @@ async def test_admins_see_the_feedback_summary_on_home(app: RunningApp) -> None:
     }
     assert "Feedback, last" in views["UADMIN"]
     assert "Feedback, last" not in views["UPLAIN"]
+
+
+async def test_socket_mode_dispatch_reaches_the_same_listeners(app: RunningApp) -> None:
+    """Socket Mode hands Bolt the same payloads without HTTP or signatures; dispatched as
+    its handler does, they reach the same listeners (the WebSocket itself needs Slack)."""
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    bolt = app.bolt
+    await _mention_then_wait(app, "multimodal", "600.1")
+    follow = json.loads(event_body(channel_message_event("more", ts="600.2", thread_ts="600.1")))
+    response = await bolt.async_dispatch(AsyncBoltRequest(body=follow, mode="socket_mode"))
+    assert response.status == 200
+    opened = json.loads(
+        event_body({"type": "app_home_opened", "user": "U9", "channel": "D9", "tab": "messages"})
+    )
+    await bolt.async_dispatch(AsyncBoltRequest(body=opened, mode="socket_mode"))
+    await app.settle()
+    assert len(app.fake.calls_to("chat.postMessage")) == 2
+    assert app.fake.suggested_prompts("D9")

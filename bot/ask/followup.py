@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.ask.parse import Request, RequestKind, parse_message, strip_mentions
 from bot.slack.ids import PAGE_SIZE
+
+#: A thread the bot answered in takes follow-ups without a mention for this long.
+THREAD_MEMORY = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
+from bot.ask.followup import THREAD_MEMORY
 from bot.config import Settings
 from bot.deps import Deps
 from bot.reports.watch import Snapshot, snapshot, watch
@@ -116,12 +117,16 @@ async def check_token(deps: Deps) -> dict[str, str]:
 
 
 async def _purge_claims(deps: Deps) -> None:
-    """Drop event claims older than a day, every hour (Slack retries within minutes)."""
+    """Every hour: drop event claims older than a day (Slack retries within minutes), and
+    threads not answered in for THREAD_MEMORY (their follow-ups have ended)."""
     while True:
         try:
             removed = await deps.store.purge_events(deps.clock() - CLAIM_RETENTION)
             if removed:
                 logger.info("purged %d old event claims", removed)
+            forgotten = await deps.store.purge_threads(deps.clock() - THREAD_MEMORY)
+            if forgotten:
+                logger.info("forgot %d threads no longer followed", forgotten)
         except Exception:
             logger.exception("purging event claims failed")
         await asyncio.sleep(PURGE_EVERY_SECONDS)
