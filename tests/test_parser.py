@@ -13,6 +13,7 @@ import pytest
 
 from bot.reports.model import Report
 from bot.reports.outline import parse_report
+from bot.reports.scan import atx_heading
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "corpus-samples"
@@ -1173,3 +1174,20 @@ def test_a_bold_label_at_the_top_is_not_the_title() -> None:
     assert report.title is None
     assert report.sections[0].kind == "intro"
     assert report.sections[0].text == "**Note:**\nDraft only."
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("## Title ##", (2, "Title")),
+        ("# Title#", (1, "Title#")),
+        ("#hashtag", None),
+        ("   ### x", (3, "x")),
+        ("    # code", None),
+        ("####### seven", None),
+        ("# a" + " " * 200_000, (1, "a")),  # linear: a regex backtracked for minutes here
+        ("# a" + " " * 200_000 + "b", (1, "a" + " " * 200_000 + "b")),
+    ],
+)
+def test_atx_headings_are_read_in_linear_time(line: str, expected: tuple[int, str] | None) -> None:
+    assert atx_heading(line) == expected

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.render.links import LINK_SCHEMES, link
+from bot.reports.scan import atx_heading
 from bot.search.excerpt import Excerpt
 from bot.text.plain import _BREAK_TAG, _ENTITY, _TAG
 
@@ -70,7 +71,6 @@ _MIN_LIMIT = 40
 
 #: A code fence (a backtick fence's info string has no backtick: ```x``` is inline code).
 _FENCE = re.compile(r"^(\s*)(`{3,}(?=[^`]*$)|~{3,})(.*)$")
-_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}>[ ]?")
@@ -225,7 +225,7 @@ def _closes(line: str, mark: str) -> bool:
 
 def _plain_line(line: str) -> bool:
     """Whether a line followed by === or --- makes a setext heading (not a list or quote)."""
-    return not (_ITEM.match(line) or _QUOTE.match(line) or _ATX.match(line))
+    return not (_ITEM.match(line) or _QUOTE.match(line) or atx_heading(line))
 
 
 def _code_block(lines: list[str], i: int, fence: re.Match[str], out: list[_Paragraph]) -> int:
@@ -298,10 +298,10 @@ def _text_line(raw: str, stack: list[int]) -> list[_Line]:
         prefix, raw = "> ", raw[m.end() :]
     if prefix and not raw.strip():
         return []
-    heading = _ATX.match(raw)
-    if heading:
+    heading = atx_heading(raw)
+    if heading is not None:
         stack.clear()
-        line = _heading(heading.group(1) or "")
+        line = _heading(heading[1])
         line.prefix = line.cont = prefix
         return [line] if line.body else []
     cont = prefix

@@ -18,7 +18,23 @@ LEAD_RANK = 9  # `**1. Title:** paragraph text` (numbered only)
 ITEM_RANK = 10  # `1. **Title**: text` (a top-level numbered list item)
 TITLED_ITEM_RANK = 11  # `1. Title: text` (a numbered paragraph led by a plain title)
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """A `## Title ##` line's level and text (closing #s and spaces dropped), else None.
+
+    Plain string work, linear in the line: a regex with a lazy title and optional closing
+    sequence backtracks quadratically on a heading followed by a long run of spaces.
+    """
+    m = _ATX_OPEN.match(line)
+    if m is None:
+        return None
+    text = line[m.end() :].rstrip(" \t\r\n")
+    closed = text.rstrip("#")
+    if len(closed) < len(text) and (not closed or closed[-1] in " \t"):
+        text = closed.rstrip(" \t")
+    return len(m.group(1)), text.strip(" \t")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:={2,}|-{3,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _STRAY_BOLD = re.compile(r"^\s*\*{2,}\s*$")
@@ -179,7 +195,7 @@ def _unwrap_fence(lines: list[str]) -> list[str]:
         # A bare fence only counts as a wrapper when it spans the report and holds headings.
         if not closers or closers[-1] != content[-1]:
             return lines
-        if not any(_ATX.match(ln) for ln in lines[first + 1 : closers[-1]]):
+        if not any(atx_heading(ln) for ln in lines[first + 1 : closers[-1]]):
             return lines
     close = closers[-1] if closers else len(lines)
     return lines[:first] + lines[first + 1 : close] + lines[close + 1 :]
@@ -274,7 +290,7 @@ def _can_be_setext(line: str) -> bool:
     s = line.strip()
     return (
         len(s) <= _MAX_HEADING_CHARS
-        and not _ATX.match(line)
+        and not atx_heading(line)
         and not _LIST_ITEM.match(line)
         and not s.startswith((">", "|"))
         and not _RULE.match(line)
@@ -284,10 +300,10 @@ def _can_be_setext(line: str) -> bool:
 
 def _line_heading(i: int, line: str) -> Heading | None:
     """The heading candidate on a single line, if any."""
-    m = _ATX.match(line)
-    if m:
-        raw = m.group(2) or ""
-        return _make_heading(i, i + 1, len(m.group(1)), raw) if raw.strip() else None
+    atx = atx_heading(line)
+    if atx is not None:
+        level, raw = atx
+        return _make_heading(i, i + 1, level, raw) if raw.strip() else None
     if len(line.strip()) <= _MAX_HEADING_CHARS:
         m = _BOLD_LINE.match(line)
         if m and "**" not in m.group("inner"):
