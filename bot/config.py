@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
     )
+    #: Several workspaces (Slack's OAuth install flow) instead of one SLACK_BOT_TOKEN.
+    slack_client_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_CLIENT_ID", "slack_client_id")
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "slack_client_secret"),
+    )
     slack_api_url: str = Field(
         default=DEFAULT_SLACK_API_URL,
         validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
@@ -95,6 +103,8 @@ class Settings(BaseSettings):
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
         "state_url",
         "source_url",
         mode="before",
@@ -148,6 +158,11 @@ class Settings(BaseSettings):
             return None
         SourceLinks.parse(value)
         return value.strip()
+
+    @property
+    def oauth(self) -> bool:
+        """Several workspaces: installed through Slack's OAuth flow (client id and secret)."""
+        return self.slack_client_id is not None or self.slack_client_secret is not None
 
     @property
     def source_links(self) -> SourceLinks | None:

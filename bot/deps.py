@@ -16,6 +16,7 @@ from bot.reports.model import Corpus
 from bot.search.cache import IndexCache
 from bot.search.live import FirstSeen, LiveEngine
 from bot.slack.client import digest_client, web_client
+from bot.slack.installations import StoredInstallations
 from bot.slack.tasks import TaskTracker
 from bot.state.connect import open_store
 from bot.state.store import StateStore
@@ -53,6 +54,8 @@ class Deps:
     tasks: TaskTracker = field(default_factory=TaskTracker)
     #: The workspace the bot token belongs to (from auth.test at start-up).
     team_id: str | None = None
+    #: Several workspaces (OAuth): their installations and bot tokens.
+    installations: StoredInstallations | None = None
 
 
 def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep) -> Deps:
@@ -78,6 +81,12 @@ def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asy
         sleep=sleep,
         metrics=metrics,
     )
+    installations = None
+    if settings.oauth and settings.slack_client_id:
+        installations = StoredInstallations(
+            store, settings.slack_client_id, on_installed=digests.resume_team
+        )
+        digests.token_for = installations.bot_token
     return Deps(
         settings=settings,
         live=live,
@@ -86,4 +95,5 @@ def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asy
         digests=digests,
         metrics=metrics,
         clock=clock,
+        installations=installations,
     )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ask.answer import answer_off_loop
 from bot.ask.buttons import parse_press
@@ -29,7 +30,7 @@ logger = logging.getLogger("llmtrend.actions")
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
-    async def post(body: dict[str, Any], payload: dict[str, Any]) -> None:
+    async def post(client: AsyncWebClient, body: dict[str, Any], payload: dict[str, Any]) -> None:
         """Answer through response_url; an expired one gets the user an explanation."""
         response = await response_client(body["response_url"]).send_dict(payload)
         if response.status_code == 200:
@@ -42,13 +43,13 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             user = (body.get("user") or {}).get("id")
             if channel and user:
                 reply = replies.expired()
-                await deps.client.chat_postEphemeral(channel=channel, user=user, **reply)
+                await client.chat_postEphemeral(channel=channel, user=user, **reply)
             return
         raise RuntimeError(f"response_url answered {response.status_code}")
 
     def run(context: AsyncBoltContext, body: dict[str, Any], make: Any, name: str) -> None:
         async def work() -> None:
-            await post(body, await make())
+            await post(context.client, body, await make())
 
         async def on_error(_exc: BaseException) -> None:
             await notify_response_url(body["response_url"])

@@ -74,7 +74,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
             await sections.show(ack, deps, command, request, context)
             return
         if request.kind == "digest":
-            work = digest.handle(deps, command, parse_digest(request.text))
+            work = digest.handle(deps, command, parse_digest(request.text), context.client)
         else:
             work = answered(request, command)
         await ack_in_time(ack, context, command, work)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.ask.parse import DigestCommand
 from bot.deps import Deps
 from bot.digests.commands import run_digest_command
@@ -16,7 +18,9 @@ from bot.render.digest import digest_command_reply
 from bot.slack.client import can_post_in
 
 
-async def handle(deps: Deps, command: dict[str, Any], parsed: DigestCommand) -> Message:
+async def handle(
+    deps: Deps, command: dict[str, Any], parsed: DigestCommand, client: AsyncWebClient
+) -> Message:
     """The reply to one digest command."""
     team, channel = command.get("team_id") or "", command.get("channel_id") or ""
     outcome = await run_digest_command(
@@ -27,6 +31,6 @@ async def handle(deps: Deps, command: dict[str, Any], parsed: DigestCommand) -> 
         settings=deps.settings,
         now=deps.clock(),
         content=deps.digests.content,
-        can_post=lambda: can_post_in(deps.client, channel),
+        can_post=lambda: can_post_in(client, channel),
     )
     return digest_command_reply(outcome)

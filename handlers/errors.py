@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.render import replies
@@ -55,13 +56,13 @@ async def notify_response_url(url: str) -> None:
     )
 
 
-async def notify_thread(deps: Deps, channel: str, thread_ts: str | None) -> None:
+async def notify_thread(client: AsyncWebClient, channel: str, thread_ts: str | None) -> None:
     """Tell the user in the thread they asked in that something failed."""
-    await deps.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **replies.error())
+    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **replies.error())
 
 
 async def notify_thread_after(
-    deps: Deps,
+    client: AsyncWebClient,
     exc: BaseException,
     channel: str,
     thread_ts: str | None,
@@ -72,7 +73,7 @@ async def notify_thread_after(
     fact in the thread; when even that cannot be checked, say the answer may be missing."""
     if outcome_unknown(exc):
         answered = await answered_in_thread(
-            deps.client, channel, thread_ts or asked_ts, asked_ts, bot_user
+            client, channel, thread_ts or asked_ts, asked_ts, bot_user
         )
         if answered:
             logger.info(
@@ -80,8 +81,8 @@ async def notify_thread_after(
             )
             return
         if answered is None:
-            await deps.client.chat_postMessage(
+            await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **replies.maybe_failed()
             )
             return
-    await notify_thread(deps, channel, thread_ts)
+    await notify_thread(client, channel, thread_ts)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ask.buttons import parse_press
 from bot.ask.home import agree_page_off_loop, dashboard_off_loop
@@ -31,10 +32,10 @@ FEEDBACK_DAYS = 30
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
-    async def feedback_for(user: str, team: str) -> FeedbackSummary | None:
+    async def feedback_for(client: AsyncWebClient, user: str, team: str) -> FeedbackSummary | None:
         """The feedback summary, for a workspace admin or owner only (users.info says)."""
         try:
-            info = await deps.client.users_info(user=user)
+            info = await client.users_info(user=user)
         except Exception:  # can't tell: show the dashboard without it
             logger.warning("users.info failed; Home tab without the feedback summary")
             return None
@@ -45,18 +46,18 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         answers, no_hits = await deps.store.feedback_since(since, team or None)
         return FeedbackSummary(since, FEEDBACK_DAYS, tuple(answers), tuple(no_hits))
 
-    def dashboard_for(user: str, team: str) -> Any:
+    def dashboard_for(client: AsyncWebClient, user: str, team: str) -> Any:
         async def make() -> dict[str, Any]:
-            return await dashboard_off_loop(deps.live, await feedback_for(user, team))
+            return await dashboard_off_loop(deps.live, await feedback_for(client, user, team))
 
         return make
 
     async def dashboard() -> dict[str, Any]:
         return await dashboard_off_loop(deps.live)
 
-    async def set_prompts(channel: str) -> None:
+    async def set_prompts(client: AsyncWebClient, channel: str) -> None:
         prompts = await asyncio.to_thread(suggested_prompts, deps.live)
-        await deps.client.assistant_threads_setSuggestedPrompts(
+        await client.assistant_threads_setSuggestedPrompts(
             channel_id=channel,  # no thread_ts: in the Messages tab it makes the call fail
             prompts=[{"title": p.title, "message": p.message} for p in prompts],
         )
@@ -65,7 +66,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         user: str, make: Any, context: AsyncBoltContext, body: dict[str, Any], name: str
     ) -> None:
         async def work() -> None:
-            await deps.client.views_publish(user_id=user, view=await make())
+            await context.client.views_publish(user_id=user, view=await make())
 
         deps.tasks.spawn(work(), name=name, ids=request_ids(context, body))
 
@@ -79,10 +80,12 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         user = event.get("user")
         if event.get("tab") == "home" and user:
             team = context.team_id or body.get("team_id") or ""
-            publish(user, dashboard_for(user, team), context, body, "home")
+            publish(user, dashboard_for(context.client, user, team), context, body, "home")
         elif event.get("tab") == "messages" and event.get("channel"):
             deps.tasks.spawn(
-                set_prompts(event["channel"]), name="prompts", ids=request_ids(context, body)
+                set_prompts(context.client, event["channel"]),
+                name="prompts",
+                ids=request_ids(context, body),
             )
 
     @app.action(re.compile(rf"^{ids.ACTION_HOME_TREND_PREFIX}\d+$"))

@@ -60,7 +60,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
                 last = Asked.loads(await remembered(team, channel, thread_ts))
         except Exception:  # the state store is down: say so rather than stay silent
             logger.exception("could not claim event %s", body.get("event_id"))
-            deps.tasks.spawn(notify_thread(deps, channel, thread_ts), name="notify-error")
+            notify = notify_thread(context.client, channel, thread_ts)
+            deps.tasks.spawn(notify, name="notify-error")
             return
         if not first:
             deps.metrics.dedupe_hits.inc()
@@ -83,7 +84,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
                 answer_id=answer_id,
                 links=deps.settings.source_links,
             )
-            await deps.client.chat_postMessage(
+            await context.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, **done.message
             )
             keep(deps, done, answer_id, team, user)
@@ -91,7 +92,9 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
                 await deps.store.remember_thread(team, channel, thread_ts, asked.dumps(), now)
 
         async def on_error(exc: BaseException) -> None:
-            await notify_thread_after(deps, exc, channel, thread_ts, ts, context.bot_user_id)
+            await notify_thread_after(
+                context.client, exc, channel, thread_ts, ts, context.bot_user_id
+            )
 
         deps.tasks.spawn(send(), name="reply", ids=request_ids(context, body), on_error=on_error)
 

@@ -53,7 +53,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         view = await asyncio.to_thread(lambda: view_of(lookup(report_id, position), page))
         trigger = body.get("trigger_id") or ""
         deps.tasks.spawn(
-            deps.client.views_open(trigger_id=trigger, view=view),
+            context.client.views_open(trigger_id=trigger, view=view),
             name="read-section",
             ids=request_ids(context, body),
         )
@@ -68,7 +68,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
 
         async def work() -> None:
             view = await asyncio.to_thread(lambda: view_of(lookup(report_id, position), page))
-            await deps.client.views_update(
+            await context.client.views_update(
                 view_id=current.get("id"), hash=current.get("hash"), view=view
             )
 
@@ -110,7 +110,7 @@ async def show(
     view = await asyncio.to_thread(section_modal, found, 0, url)
     await ack()
     deps.tasks.spawn(
-        deps.client.views_open(trigger_id=command.get("trigger_id") or "", view=view),
+        context.client.views_open(trigger_id=command.get("trigger_id") or "", view=view),
         name="show-section",
         ids=request_ids(context, command),
     )

@@ -24,6 +24,7 @@ Typical use::
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import ipaddress
 import itertools
@@ -197,6 +198,10 @@ class FakeSlack:
     owners: set[str] = field(default_factory=set, init=False)
     #: Group DMs (conversations.info says is_mpim true): channel id -> member ids.
     mpims: dict[str, list[str]] = field(default_factory=dict, init=False)
+    #: Several workspaces: OAuth codes waiting for oauth.v2.access (code -> team id, name),
+    #: and the bot tokens that exchange issued (token -> team id); those tokens are valid.
+    install_codes: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)
+    issued_tokens: dict[str, str] = field(default_factory=dict, init=False)
     _faults: dict[str, list[_Fault]] = field(default_factory=dict, init=False, repr=False)
     _used_triggers: set[str] = field(default_factory=set, init=False, repr=False)
     _trigger_views: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -508,8 +513,12 @@ class FakeSlack:
                 await asyncio.sleep(delay)
             return _failure(call, fault)
 
-        if token is None:
+        if method == "oauth.v2.access":  # authenticated by the app's client id and secret
+            status, body = 200, self._oauth_v2_access(args, request.headers.get("Authorization"))
+        elif token is None:
             status, body = 200, {"ok": False, "error": "not_authed"}
+        elif token in self.issued_tokens:
+            status, body = 200, self._as_team(self.issued_tokens[token], method, args)
         elif self.valid_token is not None and token != self.valid_token:
             status, body = 200, {"ok": False, "error": "invalid_auth"}
         else:
@@ -577,6 +586,56 @@ class FakeSlack:
             "users.info": self._users_info,
         }.get(method)
         return handler(args) if handler else {"ok": True}
+
+    def add_install_code(self, code: str, team_id: str, team_name: str = "") -> None:
+        """A code Slack would hand the app's redirect after a user approved the install."""
+        self.install_codes[code] = (team_id, team_name or f"Workspace {team_id}")
+
+    def token_of(self, team_id: str) -> str:
+        """The bot token oauth.v2.access issues for a workspace."""
+        return f"xoxb-{team_id}-installed"
+
+    def _oauth_v2_access(self, args: dict[str, Any], authorization: str | None) -> dict[str, Any]:
+        """Like Slack: a known, unused code and the app's credentials give a bot token."""
+        client_id = _str_or_none(args.get("client_id"))
+        if authorization and authorization.startswith("Basic "):
+            decoded = base64.b64decode(authorization[6:]).decode(errors="replace")
+            client_id = decoded.partition(":")[0]
+        if not client_id:
+            return {"ok": False, "error": "invalid_client_id"}
+        code = _str_or_none(args.get("code")) or ""
+        if code not in self.install_codes:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, team_name = self.install_codes.pop(code)  # a code is good once
+        token = self.token_of(team_id)
+        self.issued_tokens[token] = team_id
+        return {
+            "ok": True,
+            "app_id": self.app_id,
+            "authed_user": {"id": DEFAULT_USER_ID},
+            "scope": "commands,chat:write,app_mentions:read",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": f"UB{team_id}",
+            "team": {"id": team_id, "name": team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _as_team(self, team_id: str, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """A call made with an installed workspace's token: answered as that workspace."""
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": f"https://{team_id.lower()}.slack.com/",
+                "team": f"Workspace {team_id}",
+                "user": BOT_NAME,
+                "team_id": team_id,
+                "user_id": f"UB{team_id}",
+                "bot_id": f"BB{team_id}",
+                "is_enterprise_install": False,
+            }
+        return self._dispatch(method, args)
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {

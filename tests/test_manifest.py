@@ -91,6 +91,18 @@ def test_the_agent_view_and_its_scope_are_declared(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", MANIFESTS)
+def test_the_install_flow_asks_for_the_manifests_scopes(name: str) -> None:
+    from bot.slack.ids import BOT_SCOPES
+
+    assert sorted(load(name)["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
+
+
+def test_the_http_manifest_names_the_oauth_redirect() -> None:
+    [url] = load("manifest.http.yml")["oauth_config"]["redirect_urls"]
+    assert url.endswith("/slack/oauth_redirect")
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
 def test_follow_ups_in_threads_get_the_message_events(name: str) -> None:
     events = set(load(name)["settings"]["event_subscriptions"]["bot_events"])
     assert {"message.channels", "message.groups", "message.mpim", "message.im"} <= events

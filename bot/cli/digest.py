@@ -61,13 +61,21 @@ async def _dry_run(settings: Settings, day: date | None, channel: str | None) ->
         await deps.store.close()
 
 
-async def _send_now(settings: Settings, channel: str) -> str:
+async def _send_now(settings: Settings, channel: str, team_id: str | None = None) -> str:
     from bot.deps import build_deps
     from bot.slack.app import check_token, load_and_record
 
     deps = build_deps(settings)
     try:
-        team = (await check_token(deps))["team"]
+        if deps.installations is not None:  # several workspaces: --team says which
+            team = team_id or ""
+            if await deps.installations.bot_token(team) is None:
+                raise SettingsError(f"--team {team}: the app is not installed in that workspace")
+        else:
+            team = (await check_token(deps))["team"]
+        client = await deps.digests.client_for(team)
+        if client is None:
+            raise SettingsError(f"--team {team}: the app is not installed in that workspace")
         await load_and_record(deps)
         now = deps.clock()
         sub = await deps.store.get_subscription(team, channel)
@@ -78,7 +86,7 @@ async def _send_now(settings: Settings, channel: str) -> str:
         digest = await deps.digests.content(day, team, channel, now)
         if digest is None:
             raise RuntimeError("the reports were not loaded")
-        response = await deps.digests.client.chat_postMessage(
+        response = await client.chat_postMessage(
             channel=channel,
             metadata=digest_metadata(digest, channel),
             unfurl_links=False,
@@ -101,8 +109,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.slack.client import slack_error
 
         try:
-            require_slack_settings(settings, mode="token")
-            ts = asyncio.run(_send_now(settings, args.send_now))
+            if settings.oauth:
+                if not args.team:
+                    raise SettingsError(
+                        "llmtrend digest --send-now: several workspaces are configured "
+                        "(SLACK_CLIENT_ID); say which with --team T0123"
+                    )
+            else:
+                require_slack_settings(settings, mode="token")
+            ts = asyncio.run(_send_now(settings, args.send_now, args.team))
         except (StartupError, ValueError) as exc:
             raise SettingsError(str(exc)) from None
         except SlackApiError as exc:

@@ -103,6 +103,7 @@ def _digest_parser() -> _Parser:
     what.add_argument("--send-now", metavar="CHANNEL", help="post one now (counts as today's)")
     p.add_argument("--date", type=_iso_date, help="the digest of this day (YYYY-MM-DD)")
     p.add_argument("--channel", help="as this channel would get it (since its last digest)")
+    p.add_argument("--team", help="the workspace (T0123) when several are installed (OAuth)")
     _common(p)
     return p
 

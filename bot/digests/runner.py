@@ -28,13 +28,15 @@ from bot.insights.changes import Changes, what_changed
 from bot.metrics import Metrics
 from bot.render.digest import DIGEST_EVENT_TYPE, digest_message, digest_metadata
 from bot.search.live import LiveEngine
-from bot.slack.client import slack_error
+from bot.slack.client import digest_client, slack_error
 from bot.state.records import Subscription
 from bot.state.store import StateStore
 
 logger = logging.getLogger(__name__)
 
 #: Errors that will not go away by retrying: the subscription pauses, with the reason.
+#: Why a workspace's digests pause when it has no installation.
+NOT_INSTALLED = "the app is not installed in this workspace"
 PAUSE_ERRORS = {
     "not_in_channel": "I am not in this channel: invite me with /invite @llmtrend",
     "channel_not_found": "the channel was not found (deleted, or private without me)",
@@ -43,7 +45,12 @@ PAUSE_ERRORS = {
     "token_revoked": "the app's token was revoked",
     "invalid_auth": "the app's token is not valid",
     "restricted_action": "posting in this channel is restricted",
+    "not_installed": NOT_INSTALLED,
 }
+#: Pauses that a reinstall lifts (the lifecycle handlers pause with these reasons).
+UNINSTALLED = "the app was uninstalled"
+TOKENS_REVOKED = "the app's tokens were revoked"
+UNINSTALL_REASONS = frozenset({UNINSTALLED, TOKENS_REVOKED, NOT_INSTALLED})
 #: Slack errors after which the post may or may not have been made (so: look, then retry).
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -58,6 +65,8 @@ CHECK_EVERY_SECONDS = 30.0
 DIGEST_TOPICS = 3
 
 Sleep = Callable[[float], Awaitable[None]]
+#: A workspace's bot token (None: the app is not installed there).
+TokenFor = Callable[[str], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,24 +93,43 @@ class DigestRunner:
         pace_seconds: float = 1.1,
         instance: str | None = None,
         metrics: Metrics | None = None,
+        token_for: TokenFor | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.live = live
         self.client = client
+        #: Several workspaces: each digest is posted with its workspace's own bot token.
+        self.token_for = token_for
         self.clock = clock
         self.sleep = sleep
         self.pace_seconds = pace_seconds
         self.instance = instance or uuid.uuid4().hex[:12]
         self.metrics = metrics or Metrics()
 
-    async def subscribe_from_settings(self, team_id: str) -> None:
-        """LLMTREND_DIGEST_CHANNELS: subscribe each once; a channel switched off stays off."""
+    async def client_for(self, team_id: str) -> AsyncWebClient | None:
+        """The client that posts in a workspace: its own token with several workspaces."""
+        if self.token_for is None:
+            return self.client
+        token = await self.token_for(team_id)
+        if token is None:
+            return None
+        return digest_client(token, self.settings.slack_api_url)
+
+    async def subscribe_from_settings(self, team_id: str | None) -> None:
+        """LLMTREND_DIGEST_CHANNELS: subscribe each once; a channel switched off stays off.
+
+        One workspace: channel ids (`C012`). Several: `TEAM:CHANNEL` (`T01:C012`)."""
         now = self.clock()
-        for channel in self.settings.digest_channels:
-            if await self.store.get_subscription(team_id, channel) is None:
+        for entry in self.settings.digest_channels:
+            team, _, channel = entry.rpartition(":")
+            team = team or team_id or ""
+            if not team:
+                logger.warning("LLMTREND_DIGEST_CHANNELS entry %r needs TEAM:CHANNEL", entry)
+                continue
+            if await self.store.get_subscription(team, channel) is None:
                 await self.store.upsert_subscription(
-                    team_id,
+                    team,
                     channel,
                     time=self.settings.digest_time,
                     tz=self.settings.digest_tz,
@@ -167,8 +195,11 @@ class DigestRunner:
         owner = self.instance
         if not await self.store.take_over_digest(team, channel, day, owner, now - wait, now):
             return None
+        client = await self.client_for(team)
+        if client is None:
+            return await self._pause(team, channel, day, "not_installed", now)
         try:
-            found = await self._find_posted(channel, day)
+            found = await self._find_posted(client, channel, day)
         except SlackApiError as exc:
             error = slack_error(exc)
             if not (error.startswith("http_") or error in TRANSIENT_ERRORS):
@@ -191,8 +222,11 @@ class DigestRunner:
         if digest is None:  # still loading the reports: try again on the next pass
             await self.store.release_digest(team, channel, day, self.instance)
             return Posted(channel, day, "skipped")
+        client = await self.client_for(team)
+        if client is None:
+            return await self._pause(team, channel, day, "not_installed", now)
         try:
-            response = await self.client.chat_postMessage(
+            response = await client.chat_postMessage(
                 channel=channel,
                 metadata=digest_metadata(digest, channel),
                 unfurl_links=False,
@@ -226,12 +260,12 @@ class DigestRunner:
         logger.warning("digest for %s on %s: outcome unknown (%s); will check", channel, day, why)
         return Posted(channel, day, "unknown")
 
-    async def _find_posted(self, channel: str, day: date) -> str | None:
+    async def _find_posted(self, client: AsyncWebClient, channel: str, day: date) -> str | None:
         """The ts of our digest for `day` in the channel's recent history, if it is there."""
         try:
             # newest first; recovery runs minutes after the post, so the digest, if it went
             # out, is among the channel's latest messages
-            response = await self.client.conversations_history(
+            response = await client.conversations_history(
                 channel=channel, include_all_metadata=True, limit=HISTORY_MESSAGES
             )
         except SlackApiError:
@@ -280,6 +314,19 @@ class DigestRunner:
         if since is not None and since > day:
             return None
         return what_changed(stream, since=since, until=day if since else None, top=DIGEST_TOPICS)
+
+    async def resume_team(self, team_id: str) -> int:
+        """Resume the digests an uninstall paused (the app was installed again)."""
+        resumed = 0
+        for sub in await self.store.list_subscriptions(enabled_only=False, team_id=team_id):
+            if not sub.enabled and sub.paused_reason in UNINSTALL_REASONS:
+                await self.store.set_subscription_enabled(
+                    team_id, sub.channel_id, True, None, now=self.clock()
+                )
+                resumed += 1
+        if resumed:
+            logger.info("workspace %s installed again: %d digests resumed", team_id, resumed)
+        return resumed
 
     async def pause_team(self, team_id: str, reason: str) -> int:
         """Pause every digest of a workspace (the app was uninstalled, its tokens revoked)."""

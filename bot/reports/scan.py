@@ -35,6 +35,8 @@ def atx_heading(line: str) -> tuple[int, str] | None:
     if len(closed) < len(text) and (not closed or closed[-1] in " \t"):
         text = closed.rstrip(" \t")
     return len(m.group(1)), text.strip(" \t")
+
+
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:={2,}|-{3,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _STRAY_BOLD = re.compile(r"^\s*\*{2,}\s*$")

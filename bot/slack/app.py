@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import signal
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -18,6 +19,8 @@ from datetime import timedelta
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
@@ -25,7 +28,9 @@ from bot.ask.followup import THREAD_MEMORY
 from bot.config import Settings
 from bot.deps import Deps
 from bot.reports.watch import Snapshot, snapshot, watch
+from bot.slack import ids
 from bot.slack.client import slack_error
+from bot.slack.installations import StoredOAuthStates
 from bot.slack.observed import ObservedApp
 from bot.workers import use_daemon_pool
 from handlers import Registered, register_handlers
@@ -61,6 +66,7 @@ def _bolt_cannot_read_slack_env() -> Iterator[None]:
 def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
     """The Bolt app with every listener registered; secrets handed over explicitly."""
     secret = settings.slack_signing_secret
+    oauth = _oauth_settings(settings, deps)
     with _bolt_cannot_read_slack_env():
         app = ObservedApp(
             name="llmtrend",
@@ -69,17 +75,46 @@ def create_app(settings: Settings, deps: Deps) -> tuple[AsyncApp, Registered]:
             process_before_response=True,
             request_verification_enabled=True,
             logger=logging.getLogger("llmtrend.bolt"),
+            oauth_settings=oauth,
+            installation_store=oauth.installation_store if oauth else None,
         )
     app.metrics = deps.metrics
     registered = register_handlers(app, deps)
     return app, registered
 
 
+def _oauth_settings(settings: Settings, deps: Deps) -> AsyncOAuthSettings | None:
+    """Several workspaces: Bolt's OAuth flow on our installation and state stores (each
+    request is then authorized with its own workspace's bot token)."""
+    if deps.installations is None or not settings.slack_client_secret:
+        return None
+    return AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=list(ids.BOT_SCOPES),
+        install_path=ids.INSTALL_PATH,
+        redirect_uri_path=ids.OAUTH_REDIRECT_PATH,
+        installation_store=deps.installations,
+        installation_store_bot_only=True,
+        state_store=StoredOAuthStates(deps.store),
+        logger=logging.getLogger("llmtrend.oauth"),
+    )
+
+
 def require_slack_settings(settings: Settings, *, mode: str) -> None:
     """Before anything starts: the secrets this mode needs are set (else one clear line).
 
-    mode: "http" (token + signing secret), "socket" (token + app token), "token" (token).
+    mode: "http" (token + signing secret, or client id + secret + signing secret for
+    several workspaces), "socket" (token + app token), "token" (token).
     """
+    if mode == "http" and settings.oauth:
+        _require_oauth_settings(settings)
+        return
+    if settings.oauth and mode == "socket":
+        raise StartupError(
+            "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET: Socket Mode serves one workspace; unset "
+            "them and set SLACK_BOT_TOKEN, or use `llmtrend serve` for several workspaces"
+        )
     if settings.slack_bot_token is None:
         raise StartupError(
             "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
@@ -92,6 +127,36 @@ def require_slack_settings(settings: Settings, *, mode: str) -> None:
             "(README: Connect to Slack)"
         )
     if mode == "http" and settings.slack_signing_secret is None:
+        raise StartupError(
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+            "Basic Information page (README: Connect to Slack)"
+        )
+
+
+#: Slack's client ids are two numbers joined by a dot; client secrets are 32 hex digits.
+_CLIENT_ID = re.compile(r"\d+\.\d+")
+_CLIENT_SECRET = re.compile(r"[0-9a-f]{32}")
+
+
+def _require_oauth_settings(settings: Settings) -> None:
+    """Several workspaces: client id and secret of the right shape, a signing secret, and
+    no single-workspace token beside them (which workspace would it be?)."""
+    if settings.slack_bot_token is not None:
+        raise StartupError(
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: set the bot "
+            "token for one workspace, or the client id and secret for several, not both"
+        )
+    if settings.slack_client_id is None or settings.slack_client_secret is None:
+        missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
+        raise StartupError(
+            f"{missing} is not set: several workspaces need both the client id and secret "
+            "(Basic Information → App Credentials; README: Several workspaces)"
+        )
+    if not _CLIENT_ID.fullmatch(settings.slack_client_id.strip()):
+        raise StartupError("SLACK_CLIENT_ID does not look like a Slack client id (1234.5678)")
+    if not _CLIENT_SECRET.fullmatch(settings.slack_client_secret.get_secret_value().strip()):
+        raise StartupError("SLACK_CLIENT_SECRET does not look like a Slack client secret")
+    if settings.slack_signing_secret is None:
         raise StartupError(
             "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
             "Basic Information page (README: Connect to Slack)"
@@ -175,7 +240,7 @@ async def _run_digests(deps: Deps) -> None:
     await deps.live.ready.wait()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(deps.live.trends_ready.wait(), timeout=TRENDS_WAIT_SECONDS)
-    if deps.team_id:
+    if deps.team_id or deps.installations is not None:
         await deps.digests.subscribe_from_settings(deps.team_id)
     await deps.digests.run()
 
@@ -214,6 +279,9 @@ def create_web_app(deps: Deps, bolt: AsyncApp, *, digests: bool = True) -> web.A
     web_app[DEPS_KEY] = deps
     web_app[BOLT_KEY] = bolt
     web_app.router.add_post(EVENTS_PATH, _slack_events)
+    if bolt.oauth_flow is not None:
+        web_app.router.add_get(ids.INSTALL_PATH, _oauth)
+        web_app.router.add_get(ids.OAUTH_REDIRECT_PATH, _oauth)
     web_app.router.add_get("/healthz", _healthz)
     web_app.router.add_get("/livez", _livez)
 
@@ -244,6 +312,24 @@ async def _slack_events(request: web.Request) -> web.Response:
         return web.json_response({"error": "invalid request"}, status=401)
     bolt = request.app[BOLT_KEY]
     bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+    return await to_aiohttp_response(bolt_response)
+
+
+async def _oauth(request: web.Request) -> web.Response:
+    """The "Add to Slack" page and Slack's redirect back: Bolt's OAuth flow (a bad, old or
+    replayed state gets Bolt's error page, and nothing is installed)."""
+    flow = request.app[BOLT_KEY].oauth_flow
+    if flow is None:
+        raise web.HTTPNotFound()
+    bolt_request = AsyncBoltRequest(
+        body="",
+        query=request.query_string,
+        headers=request.headers,  # type: ignore[arg-type]
+    )
+    if request.path == flow.install_path:
+        bolt_response = await flow.handle_installation(bolt_request)
+    else:
+        bolt_response = await flow.handle_callback(bolt_request)
     return await to_aiohttp_response(bolt_response)
 
 
@@ -309,8 +395,11 @@ async def metrics_server(deps: Deps) -> AsyncIterator[None]:
 
 
 async def serve_http(settings: Settings, deps: Deps, host: str, port: int) -> None:
-    """`llmtrend serve`: bind at once, then answer Slack until SIGINT/SIGTERM."""
-    deps.team_id = (await check_token(deps))["team"]
+    """`llmtrend serve`: bind at once, then answer Slack until SIGINT/SIGTERM (one
+    workspace: its token checked with auth.test first; several: installed through
+    /slack/install, each answered with its own token)."""
+    if deps.installations is None:
+        deps.team_id = (await check_token(deps))["team"]
     bolt, _ = create_app(settings, deps)
     runner = web.AppRunner(
         create_web_app(deps, bolt), handle_signals=False, access_log=None, shutdown_timeout=10.0

@@ -32,3 +32,23 @@ ACTION_PAGE_PREVIOUS = "section_page_previous"
 ACTION_PAGE_NEXT = "section_page_next"
 #: The section modal's callback id.
 SECTION_VIEW = "section_view"
+
+#: The bot scopes the app asks for when installed (the manifests list the same; a test
+#: holds them together). Why each: README, Connect to Slack.
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "mpim:history",
+    "mpim:read",
+    "users:read",
+    "assistant:write",
+)
+#: Several workspaces: where the "Add to Slack" flow starts, and where Slack sends it back.
+INSTALL_PATH = "/slack/install"
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"

@@ -144,6 +144,16 @@ class StateStore:
         self._gone_logged = False
 
     @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (slack_sdk's installation store shares the database)."""
+        return self._engine
+
+    async def run_blocking(self, work: Callable[[], T]) -> T:
+        """Other blocking database work on the store's threads, with its time limit."""
+        self._check_file()
+        return await self._run(work)
+
+    @property
     def backend(self) -> str:
         """'sqlite' or 'postgresql', for start-up logs and health output."""
         return self._engine.dialect.name
