@@ -202,6 +202,10 @@ class FakeSlack:
     #: and the bot tokens that exchange issued (token -> team id); those tokens are valid.
     install_codes: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)
     issued_tokens: dict[str, str] = field(default_factory=dict, init=False)
+    #: Token rotation on (as when the app enables it): installs give short-lived tokens and
+    #: a refresh token; refresh_token -> team id for the refresh grant.
+    rotation: bool = False
+    refresh_tokens: dict[str, str] = field(default_factory=dict, init=False)
     _faults: dict[str, list[_Fault]] = field(default_factory=dict, init=False, repr=False)
     _used_triggers: set[str] = field(default_factory=set, init=False, repr=False)
     _trigger_views: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -603,13 +607,21 @@ class FakeSlack:
             client_id = decoded.partition(":")[0]
         if not client_id:
             return {"ok": False, "error": "invalid_client_id"}
+        if _str_or_none(args.get("grant_type")) == "refresh_token":
+            return self._refresh(_str_or_none(args.get("refresh_token")) or "")
         code = _str_or_none(args.get("code")) or ""
         if code not in self.install_codes:
             return {"ok": False, "error": "invalid_code"}
         team_id, team_name = self.install_codes.pop(code)  # a code is good once
         token = self.token_of(team_id)
         self.issued_tokens[token] = team_id
+        extra: dict[str, Any] = {}
+        if self.rotation:
+            refresh = f"xoxe-1-{team_id}-{len(self.refresh_tokens)}"
+            self.refresh_tokens[refresh] = team_id
+            extra = {"refresh_token": refresh, "expires_in": 60}
         return {
+            **extra,
             "ok": True,
             "app_id": self.app_id,
             "authed_user": {"id": DEFAULT_USER_ID},
@@ -618,6 +630,30 @@ class FakeSlack:
             "access_token": token,
             "bot_user_id": f"UB{team_id}",
             "team": {"id": team_id, "name": team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """The refresh grant of token rotation: a new bot token and a new refresh token."""
+        team_id = self.refresh_tokens.pop(refresh_token, None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        n = len(self.issued_tokens)
+        token = f"xoxb-{team_id}-rotated-{n}"
+        self.issued_tokens[token] = team_id
+        refresh = f"xoxe-1-{team_id}-r{n}"
+        self.refresh_tokens[refresh] = team_id
+        return {
+            "ok": True,
+            "app_id": self.app_id,
+            "token_type": "bot",
+            "access_token": token,
+            "refresh_token": refresh,
+            "expires_in": 43200,
+            "scope": "commands,chat:write,app_mentions:read",
+            "bot_user_id": f"UB{team_id}",
+            "team": {"id": team_id, "name": f"Workspace {team_id}"},
             "enterprise": None,
             "is_enterprise_install": False,
         }

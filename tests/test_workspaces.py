@@ -175,3 +175,15 @@ async def test_send_now_needs_a_team_with_several_workspaces(
     assert code == 2 and "--team" in err
     code, _out, err = await run_cli("digest", "--send-now", "C1", "--team", "TZ", env=env)
     assert code == 2 and "not installed" in err
+
+
+async def test_a_rotating_bot_token_is_refreshed_before_it_expires(oauth_app: RunningApp) -> None:
+    oauth_app.fake.rotation = True  # the app has token rotation on: 60-second tokens
+    await install(oauth_app, "TA")
+    mention = app_mention_event(f"<@{BOT_USER_ID}> multimodal", ts="9.1")
+    await oauth_app.post(event_body(mention, team_id="TA"))
+    await oauth_app.settle()
+    refreshed = [c for c in oauth_app.fake.calls_to("oauth.v2.access") if c.args.get("grant_type")]
+    assert refreshed and refreshed[0].args["grant_type"] == "refresh_token"
+    [reply] = oauth_app.fake.calls_to("chat.postMessage")
+    assert reply.token is not None and "-rotated-" in reply.token  # the fresh token
