@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot import __version__
 from bot.cli.json_output import reports_json, search_json
@@ -33,6 +33,9 @@ from bot.logs import configure_logging
 from bot.render import strings
 from bot.search.engine import SearchEngine
 from bot.search.live import LiveEngine
+
+if TYPE_CHECKING:
+    from bot.state.store import StateStore
 
 logger = logging.getLogger("llmtrend")
 
@@ -155,19 +158,25 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(reports_dir=args.reports_dir)
 
 
-def _live(settings: Settings) -> LiveEngine:
-    """The reports loaded, indexed and dated, as the app would (first-seen days recorded in
-    the state store, so a report with no date of its own keeps the day it first appeared)."""
-    from bot.deps import first_seen_recorder, utc_now
+def _store(settings: Settings) -> StateStore:
+    """The state store the settings name; a bad one is a settings error (exit 2)."""
     from bot.state.connect import open_store
 
     try:
-        store = open_store(
+        return open_store(
             settings.state_url.get_secret_value() if settings.state_url else None,
             settings.data_dir,
         )
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def _live(settings: Settings) -> LiveEngine:
+    """The reports loaded, indexed and dated, as the app would (first-seen days recorded in
+    the state store, so a report with no date of its own keeps the day it first appeared)."""
+    from bot.deps import first_seen_recorder, utc_now
+
+    store = _store(settings)
     try:
         live = LiveEngine(settings.reports_dir, first_seen=first_seen_recorder(store, utc_now))
         started = time.perf_counter()
@@ -350,20 +359,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     from bot.cli.json_output import feedback_json
-    from bot.state.connect import open_store
     from bot.state.records import FeedbackSummary
 
     if args.days < 1:
         raise UsageError("llmtrend feedback: --days must be at least 1")
     settings = _settings(args)
     _quiet(settings)
-    try:
-        store = open_store(
-            settings.state_url.get_secret_value() if settings.state_url else None,
-            settings.data_dir,
-        )
-    except ValueError as exc:
-        raise SettingsError(str(exc)) from None
+    store = _store(settings)
     since = datetime.now(UTC) - timedelta(days=args.days)
 
     async def read() -> FeedbackSummary:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.render.links import LINK_SCHEMES, link
-from bot.reports.scan import atx_heading
+from bot.reports.scan import atx_heading, backtick_runs
 from bot.search.excerpt import Excerpt
 from bot.text.plain import _BREAK_TAG, _ENTITY, _TAG
 
@@ -354,7 +354,7 @@ def _inline(text: str, line: _Line, heading: bool = False, label: bool = False) 
     """Inline markdown as the working string: escaped text, atoms and formatting markers."""
     out: list[str] = []
     pos = 0
-    ticks = _backtick_runs(text, _INLINE_START) if "`" in text else {}
+    ticks = backtick_runs(text, _INLINE_START) if "`" in text else {}
     for m in _INLINE_START.finditer(text):
         if m.start() < pos:
             continue
@@ -366,16 +366,6 @@ def _inline(text: str, line: _Line, heading: bool = False, label: bool = False) 
     if label:
         return body.translate({ord(c): None for c in _MARKUP})
     return body.replace(_BOLD, "") if heading else body
-
-
-def _backtick_runs(text: str, tokens: re.Pattern[str]) -> dict[int, list[int]]:
-    """Where each run of backticks starts, by its length, as `tokens` reads the text (an
-    escaped backtick is not part of a run): a code span closes at the next run as long."""
-    runs: dict[int, list[int]] = {}
-    for m in tokens.finditer(text):
-        if m.group()[0] == "`":
-            runs.setdefault(len(m.group()), []).append(m.start())
-    return runs
 
 
 def _inline_at(

@@ -30,6 +30,7 @@ from bot.reports.scan import (
     TITLED_ITEM_RANK,
     Heading,
     Scan,
+    backtick_runs,
     scan_report,
 )
 
@@ -441,7 +442,7 @@ def _heading_text(raw: str) -> str:
         kept.append(literal)
         return chr(0xE000 + len(kept) - 1) if len(kept) <= _MAX_HELD else literal
 
-    ticks = _backtick_runs(raw, _GH_SPECIAL)
+    ticks = backtick_runs(raw, _GH_SPECIAL)
     out: list[str] = []
     pos = 0
     for m in _GH_SPECIAL.finditer(raw):
@@ -484,16 +485,6 @@ def _heading_text(raw: str) -> str:
         if not found:
             break
     return _PRIVATE_USE.sub(lambda m: kept[ord(m.group()) - 0xE000], text)
-
-
-def _backtick_runs(text: str, tokens: re.Pattern[str]) -> dict[int, list[int]]:
-    """Where each run of backticks starts, by its length, as `tokens` reads the text (an
-    escaped backtick is not part of a run): a code span closes at the next run as long."""
-    runs: dict[int, list[int]] = {}
-    for m in tokens.finditer(text):
-        if m.group()[0] == "`":
-            runs.setdefault(len(m.group()), []).append(m.start())
-    return runs
 
 
 def _atx_text(content: str) -> str:

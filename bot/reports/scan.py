@@ -21,6 +21,16 @@ TITLED_ITEM_RANK = 11  # `1. Title: text` (a numbered paragraph led by a plain t
 _ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 
 
+def backtick_runs(text: str, tokens: re.Pattern[str]) -> dict[int, list[int]]:
+    """Where each run of backticks starts, by its length, as `tokens` reads the text (an
+    escaped backtick is not part of a run): a code span closes at the next run as long."""
+    runs: dict[int, list[int]] = {}
+    for m in tokens.finditer(text):
+        if m.group()[0] == "`":
+            runs.setdefault(len(m.group()), []).append(m.start())
+    return runs
+
+
 def atx_heading(line: str) -> tuple[int, str] | None:
     """A `## Title ##` line's level and text (closing #s and spaces dropped), else None.
 
