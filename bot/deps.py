@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
@@ -82,9 +83,14 @@ def build_deps(settings: Settings, *, clock: Clock = utc_now, sleep: Sleep = asy
         metrics=metrics,
     )
     installations = None
-    if settings.oauth and settings.slack_client_id:
+    if settings.oauth and settings.slack_client_id and settings.slack_client_secret:
+        rotator = AsyncTokenRotator(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            client=web_client(None, settings.slack_api_url),
+        )
         installations = StoredInstallations(
-            store, settings.slack_client_id, on_installed=digests.resume_team
+            store, settings.slack_client_id, on_installed=digests.resume_team, rotator=rotator
         )
         digests.token_for = installations.bot_token
     return Deps(

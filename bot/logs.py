@@ -1,7 +1,8 @@
 """Logging set-up: human lines by default, one JSON object per line for log shippers.
 
-Secrets never reach a log line: settings hold them as SecretStr, and Slack's SDK redacts
-the Authorization header in its own debug output.
+Secrets never reach a log line: settings hold them as SecretStr; Slack's SDK logs whole
+API responses at DEBUG (an oauth.v2.access answer holds the new tokens), so its loggers
+stay at INFO whatever LLMTREND_LOG_LEVEL says; SQL errors never carry bound parameters.
 """
 
 from __future__ import annotations
@@ -27,3 +28,9 @@ def configure_logging(level: str, fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in QUIET_BELOW_INFO:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+#: Libraries whose DEBUG output can hold tokens (raw request and response bodies).
+QUIET_BELOW_INFO = ("slack_sdk", "slack_bolt", "llmtrend.bolt", "llmtrend.oauth")

@@ -7,6 +7,7 @@ The click is acknowledged privately, through the interaction's response_url.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -22,6 +23,10 @@ from bot.state.records import AnswerRecord
 from handlers import Registered
 
 logger = logging.getLogger("llmtrend.feedback")
+
+
+#: What new_answer_id makes; a click carrying anything else is forged or garbled.
+ANSWER_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def new_answer_id() -> str:
@@ -56,13 +61,14 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         verdict, _, answer_id = str(action.get("value") or "").partition(":")
         team = context.team_id or (body.get("team") or {}).get("id") or ""
         user = context.user_id or ""
-        if verdict not in ("up", "down") or not answer_id or not user:
+        if verdict not in ("up", "down") or not ANSWER_ID.fullmatch(answer_id) or not user:
             logger.info("ignored a feedback click without a verdict or answer id")
             return
         url = body.get("response_url")
 
         async def work() -> None:
-            await deps.store.record_feedback(team, answer_id[:32], user, verdict, deps.clock())  # type: ignore[arg-type]
+            now = deps.clock()
+            await deps.store.record_feedback(team, answer_id, user, verdict, now)  # type: ignore[arg-type]
             if url:
                 thanks = replies.thanks(verdict)
                 payload = {"response_type": "ephemeral", "replace_original": False, **thanks}

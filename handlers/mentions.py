@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer_off_loop
-from bot.ask.followup import THREAD_MEMORY, Asked, follow_up
+from bot.ask.followup import THREAD_MEMORY, Asked, asks_the_bot, follow_up
 from bot.deps import Deps
 from bot.slack.observed import request_ids
 from handlers import Registered
@@ -132,7 +132,7 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         except Exception:
             logger.exception("could not look up thread %s:%s", channel, thread_ts)
             return  # a thread we may never have answered in: stay out of it
-        if last is not None:
+        if last is not None and asks_the_bot(event.get("text"), last, context.bot_user_id):
             await reply(context, body, event, in_dm=False, last=last)
 
     registered.events.extend(

@@ -1,7 +1,7 @@
 """Reading a whole section: the Read buttons and `/llmtrend show` open a modal
 (views.open, with the interaction's trigger_id, which Slack lets us use once and for 3 s);
 its Previous/Next buttons redraw it in place (views.update: Slack allows only two pushed
-views)."""
+views). When Slack refuses the modal, the section comes as a message instead."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.render import replies
 from bot.render.section_view import section_modal, section_url, show_text
 from bot.search.lookup import FoundSection, find_section, section_at
 from bot.slack import ids
+from bot.slack.client import response_client
 from bot.slack.observed import request_ids
 from handlers import Registered
 
@@ -44,18 +45,24 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
     def view_of(found: FoundSection, page: int) -> dict[str, Any]:
         return section_modal(found, page, section_url(found, deps.settings.source_links))
 
+    async def as_message(found: FoundSection, response_url: str | None) -> None:
+        url = section_url(found, deps.settings.source_links)
+        await _send_text(await asyncio.to_thread(show_text, found, url), response_url)
+
     async def on_read(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         """A result's Read button: open the section (the trigger lasts 3 s: at once)."""
         await ack()
         report_id, position, page = _pressed(action)
-        view = await asyncio.to_thread(lambda: view_of(lookup(report_id, position), page))
+        found = await asyncio.to_thread(lookup, report_id, position)
+        view = await asyncio.to_thread(view_of, found, page)
         trigger = body.get("trigger_id") or ""
         deps.tasks.spawn(
             context.client.views_open(trigger_id=trigger, view=view),
             name="read-section",
             ids=request_ids(context, body),
+            on_error=lambda _exc: as_message(found, body.get("response_url")),
         )
 
     async def on_move(
@@ -113,4 +120,12 @@ async def show(
         context.client.views_open(trigger_id=command.get("trigger_id") or "", view=view),
         name="show-section",
         ids=request_ids(context, command),
+        on_error=lambda _exc: _send_text(show_text(found, url), command.get("response_url")),
     )
+
+
+async def _send_text(message: dict[str, Any], response_url: str | None) -> None:
+    """Slack refused the modal (an expired trigger, say): the section as a message."""
+    if response_url:
+        payload = {"response_type": "ephemeral", "replace_original": False, **message}
+        await response_client(response_url).send_dict(payload)

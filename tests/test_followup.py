@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask.followup import Asked, follow_up
+from bot.ask.followup import Asked, asks_the_bot, follow_up
 from bot.ask.parse import Request
 from bot.slack.ids import PAGE_SIZE
 
@@ -50,3 +50,23 @@ def test_a_question_survives_the_state_store() -> None:
     asked = Asked(Request("agree", "x", trend="t123", exact=False), 6)
     assert Asked.loads(asked.dumps()) == asked
     assert Asked.loads("not json") is None and Asked.loads(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("more", True),
+        ("which reports agree?", True),
+        ("and what about regulation?", True),
+        ("what's new this week?", True),
+        ("how does RLHF compare?", True),
+        ("agree on safety", True),
+        ("thanks!", False),
+        ("lol", False),
+        ("<@U999> can you have a look at this?", False),  # to someone else
+        ("great, that settles it", False),
+        ("<@UBOT123> open source", True),
+    ],
+)
+def test_only_messages_meant_for_the_bot_are_follow_ups(text: str, meant: bool) -> None:
+    assert asks_the_bot(text, LAST_SEARCH, "UBOT123") is meant

@@ -95,3 +95,24 @@ async def test_sigterm_finishes_the_reply_in_flight(fake_slack: FakeSlack, tmp_p
     [call] = fake_slack.calls_to("chat.postMessage")
     assert call.status == 200 and call.args["thread_ts"] == "1.5"
     assert "stopped" in server.logs()
+
+
+def test_debug_logging_keeps_slacks_sdk_quiet() -> None:
+    """slack_sdk logs whole API responses at DEBUG (oauth.v2.access holds new tokens)."""
+    import logging
+
+    from bot.logs import configure_logging
+
+    root = logging.getLogger()
+    before = root.level, list(root.handlers)
+    try:
+        configure_logging("DEBUG")
+        assert not logging.getLogger("slack_sdk.web.async_base_client").isEnabledFor(
+            logging.DEBUG
+        )
+        assert logging.getLogger("probe.debug").isEnabledFor(logging.DEBUG)
+    finally:
+        root.setLevel(before[0])
+        root.handlers[:] = before[1]
+        for name in ("slack_sdk", "slack_bolt", "llmtrend.bolt", "llmtrend.oauth"):
+            logging.getLogger(name).setLevel(logging.NOTSET)

@@ -9,6 +9,7 @@ import json
 import shutil
 import urllib.parse
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -198,8 +199,10 @@ async def test_a_message_in_another_thread_gets_no_reply(app: RunningApp) -> Non
     await _mention_then_wait(app, "multimodal", "300.1")
     other = channel_message_event("which reports agree?", ts="301.2", thread_ts="301.1")
     top = channel_message_event("multimodal", ts="302.1")
-    await app.event(other)
-    await app.event(top)
+    chatter = channel_message_event("thanks!", ts="300.5", thread_ts="300.1")  # the bot's thread
+    aside = channel_message_event("<@U999> can you check?", ts="300.6", thread_ts="300.1")
+    for event in (other, top, chatter, aside):
+        await app.event(event)
     await app.settle()
     assert len(app.fake.calls_to("chat.postMessage")) == 1
 
@@ -287,3 +290,29 @@ async def test_socket_mode_dispatch_reaches_the_same_listeners(app: RunningApp) 
     await app.settle()
     assert len(app.fake.calls_to("chat.postMessage")) == 2
     assert app.fake.suggested_prompts("D9")
+
+
+async def test_a_forged_feedback_value_is_ignored(app: RunningApp) -> None:
+    for value in ("up:\x00\x01", "sideways:0123456789abcdef", "up:../../etc"):
+        body = feedback_click_body(value, action_id=ids.ACTION_FEEDBACK)
+        assert (await app.post(body)).status == 200
+    await app.settle()
+    answers, _ = await app.deps.store.feedback_since(datetime(2000, 1, 1, tzinfo=UTC))
+    assert answers == []
+
+
+async def test_a_refused_modal_comes_as_a_message(app: RunningApp) -> None:
+    answer = await _search(app, "crisis management")
+    read = _button(answer["blocks"], ids.ACTION_READ_PREFIX)
+    body = block_actions_body(
+        read["action_id"],
+        read["value"],
+        trigger_id="never-issued",
+        response_url=app.fake.response_url("refused"),
+    )
+    await app.post(body)
+    await app.settle()
+    [refused] = app.fake.calls_to("views.open")
+    assert refused.error == "invalid_trigger_id"
+    [fallback] = app.fake.responses_to("refused")
+    assert "Crisis Management" in json.dumps(fallback.args["blocks"])

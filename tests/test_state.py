@@ -439,6 +439,15 @@ async def test_one_verdict_per_user_per_answer(store: StateStore) -> None:
     assert rated.answer.citations == ("004 §10",)
 
 
+async def test_old_answers_and_verdicts_are_purged(store: StateStore) -> None:
+    await store.record_answer(_answer("a1", "old", 1, T0 - timedelta(days=100)))
+    await store.record_feedback(TEAM, "a1", "U1", "up", T0 - timedelta(days=100))
+    await store.record_answer(_answer("a2", "new", 1, T0))
+    assert await store.purge_answers(T0 - timedelta(days=90)) == 2
+    answers, _ = await store.feedback_since(T0 - timedelta(days=365))
+    assert answers == []  # a2 was never rated
+
+
 async def test_questions_that_found_nothing_are_counted(store: StateStore) -> None:
     await store.record_answer(_answer("a1", "quantum gravity", 0, T0))
     await store.record_answer(_answer("a2", "quantum gravity", 0, T0))

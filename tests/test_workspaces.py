@@ -187,3 +187,15 @@ async def test_a_rotating_bot_token_is_refreshed_before_it_expires(oauth_app: Ru
     assert refreshed and refreshed[0].args["grant_type"] == "refresh_token"
     [reply] = oauth_app.fake.calls_to("chat.postMessage")
     assert reply.token is not None and "-rotated-" in reply.token  # the fresh token
+
+
+async def test_a_digest_refreshes_a_rotating_token_first(oauth_app: RunningApp) -> None:
+    oauth_app.fake.rotation = True
+    await install(oauth_app, "TA")
+    deps = oauth_app.deps
+    await deps.store.upsert_subscription(
+        "TA", "CTA", time="09:00", tz="UTC", source="command", now=NOW.replace(hour=8)
+    )
+    await deps.digests.tick(NOW)  # the workspace's only traffic today: no request refreshed it
+    [post] = oauth_app.fake.calls_to("chat.postMessage")
+    assert post.token is not None and "-rotated-" in post.token

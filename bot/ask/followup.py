@@ -64,6 +64,35 @@ _WHAT_ABOUT = re.compile(
 )
 
 
+_QUESTION_START = re.compile(
+    r"^(?:what|which|who|whom|whose|where|when|why|how|is|are|do|does|did|can|could|"
+    r"should|would|will|has|have|any|show|find|search|list|tell|compare|summari[sz]e)\b",
+    re.I,
+)
+_OTHER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def asks_the_bot(text: str | None, last: Asked | None, bot_user: str | None) -> bool:
+    """Whether a message in the bot's thread, without a mention of it, is meant for it:
+    a follow-up ("more", "which reports agree?", "and what about X?"), a command-like
+    request, or a question. Chatter ("thanks!", "lol") and messages to someone else
+    (they mention another person) are not."""
+    raw = text or ""
+    mentioned = set(_OTHER_MENTION.findall(raw))
+    if bot_user and bot_user in mentioned:
+        return True
+    if mentioned:
+        return False
+    said = strip_mentions(raw).strip()
+    if not said:
+        return False
+    if _MORE.match(said) or _AGREE_BACK.match(said) or _WHAT_ABOUT.match(said):
+        return last is not None
+    if parse_message(said).kind not in ("search", "help"):
+        return True  # trends, what's new, agree on X, show …
+    return said.endswith("?") or bool(_QUESTION_START.match(said))
+
+
 def follow_up(text: str | None, last: Asked | None) -> Asked:
     """The request a thread message makes, given the thread's last question."""
     fresh = parse_message(text)

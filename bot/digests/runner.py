@@ -50,7 +50,9 @@ PAUSE_ERRORS = {
 #: Pauses that a reinstall lifts (the lifecycle handlers pause with these reasons).
 UNINSTALLED = "the app was uninstalled"
 TOKENS_REVOKED = "the app's tokens were revoked"
-UNINSTALL_REASONS = frozenset({UNINSTALLED, TOKENS_REVOKED, NOT_INSTALLED})
+UNINSTALL_REASONS = frozenset(
+    {UNINSTALLED, TOKENS_REVOKED, NOT_INSTALLED, "Slack refused the digest (token_expired)"}
+)
 #: Slack errors after which the post may or may not have been made (so: look, then retry).
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}

@@ -32,6 +32,8 @@ from bot.slack import ids
 #: Text blocks per modal page (each at most 2,900 characters: about 29,000 per page).
 BLOCKS_PER_PAGE = 10
 MAX_PRIVATE_METADATA = 3000
+#: A message version of a section holds about this many characters; the modal, all.
+MESSAGE_TEXT_CHARS = 12_000
 
 
 def section_url(found: FoundSection, links: SourceLinks | None) -> str | None:
@@ -118,7 +120,7 @@ def _modal(blocks: list[Block], state: dict[str, Any]) -> dict[str, Any]:
 def show_text(found: FoundSection, url: str | None = None) -> Message:
     """The section as a message: the console's `show`, and Slack's when no modal opens.
 
-    A message holds 50 blocks; a section longer than that says how much more there is
+    A message holds much less than a modal; a longer section says how much more there is
     and where to read it whole.
     """
     if found.section is None:
@@ -127,11 +129,16 @@ def show_text(found: FoundSection, url: str | None = None) -> Message:
         return message(text, [section(escape(text))])
     title, about = _heading(found)
     chunks = section_mrkdwn(found.section.text)
-    room = 44
+    shown: list[str] = []
+    for chunk in chunks:  # Slack refuses a message much over ~12,000 characters of blocks
+        if sum(map(len, shown)) + len(chunk) > MESSAGE_TEXT_CHARS:
+            break
+        shown.append(chunk)
     blocks: list[Block] = [header(title), context(about)]
-    blocks.extend(section(c) for c in chunks[:room])
-    if len(chunks) > room:
-        blocks.append(context(f"_{len(chunks) - room} more parts: open the section's modal._"))
+    blocks.extend(section(c) for c in shown)
+    if len(chunks) > len(shown):
+        rest = len(chunks) - len(shown)
+        blocks.append(context(f"_{rest} more parts: the *Read* button shows them all._"))
     footer = _footer(found)
     if url:
         footer = f"{link(url, escape(strings.OPEN_SOURCE))} · {footer}"

@@ -41,6 +41,8 @@ EVENTS_PATH = "/slack/events"
 #: Slack's payloads are a few kilobytes; anything larger is refused before it is read whole.
 MAX_BODY_BYTES = 1024 * 1024
 CLAIM_RETENTION = timedelta(days=1)
+#: Answers and their verdicts are kept this long (`llmtrend feedback --days` up to 90).
+ANSWER_RETENTION = timedelta(days=90)
 TRENDS_WAIT_SECONDS = 180.0
 PURGE_EVERY_SECONDS = 3600.0
 
@@ -182,8 +184,9 @@ async def check_token(deps: Deps) -> dict[str, str]:
 
 
 async def _purge_claims(deps: Deps) -> None:
-    """Every hour: drop event claims older than a day (Slack retries within minutes), and
-    threads not answered in for THREAD_MEMORY (their follow-ups have ended)."""
+    """Every hour: drop event claims older than a day (Slack retries within minutes),
+    threads not answered in for THREAD_MEMORY (their follow-ups have ended), and answers
+    with their feedback older than ANSWER_RETENTION."""
     while True:
         try:
             removed = await deps.store.purge_events(deps.clock() - CLAIM_RETENTION)
@@ -192,6 +195,7 @@ async def _purge_claims(deps: Deps) -> None:
             forgotten = await deps.store.purge_threads(deps.clock() - THREAD_MEMORY)
             if forgotten:
                 logger.info("forgot %d threads no longer followed", forgotten)
+            await deps.store.purge_answers(deps.clock() - ANSWER_RETENTION)
         except Exception:
             logger.exception("purging event claims failed")
         await asyncio.sleep(PURGE_EVERY_SECONDS)

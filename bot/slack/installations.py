@@ -19,6 +19,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.state.store import StateStore
 
@@ -28,17 +29,25 @@ logger = logging.getLogger(__name__)
 STATE_SECONDS = 600
 
 Installed = Callable[[str], Awaitable[object]]
+#: Refresh a rotating token this long before it expires (Bolt's default too).
+ROTATE_MINUTES_BEFORE = 120
 
 
 class StoredInstallations(AsyncInstallationStore):
     """Installations and bot tokens per workspace, in the state store's database."""
 
     def __init__(
-        self, store: StateStore, client_id: str, on_installed: Installed | None = None
+        self,
+        store: StateStore,
+        client_id: str,
+        on_installed: Installed | None = None,
+        rotator: AsyncTokenRotator | None = None,
     ) -> None:
         self._store = store
         self._sync = SQLAlchemyInstallationStore(client_id=client_id, engine=store.engine)
         self._on_installed = on_installed
+        #: Refreshes a rotating bot token (Bolt does it per request; digests ask here).
+        self._rotator = rotator
 
     @property
     def logger(self) -> Logger:
@@ -103,9 +112,20 @@ class StoredInstallations(AsyncInstallationStore):
         await self._store.run_blocking(delete)
 
     async def bot_token(self, team_id: str) -> str | None:
-        """A workspace's bot token (None: not installed there, or uninstalled)."""
+        """A workspace's bot token (None: not installed there, or uninstalled); a rotating
+        token close to its expiry is refreshed first and the new one saved, as Bolt does
+        for requests (a digest may be the workspace's only traffic for a day)."""
         bot = await self.async_find_bot(enterprise_id=None, team_id=team_id)
-        return bot.bot_token if bot is not None else None
+        if bot is None:
+            return None
+        if self._rotator is not None and bot.bot_refresh_token:
+            refreshed = await self._rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE
+            )
+            if refreshed is not None:
+                await self.async_save_bot(refreshed)
+                bot = refreshed
+        return bot.bot_token
 
 
 class StoredOAuthStates(AsyncOAuthStateStore):

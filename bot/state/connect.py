@@ -130,12 +130,15 @@ def _sqlite_begin(conn: Connection) -> None:
 
 def create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = sa.create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(
         url,
+        hide_parameters=True,  # an error's text never holds a bot token being saved
         pool_pre_ping=True,
         pool_timeout=CONNECT_TIMEOUT_S,
         connect_args=_postgres_connect_args(url),

@@ -785,6 +785,17 @@ class StateStore:
 
         return await self._reading(run)
 
+    async def purge_answers(self, before: datetime) -> int:
+        """Forget answers and verdicts older than `before` (feedback looks back 30 days)."""
+        moment = aware_utc(before, "before")
+        answers = sa.delete(ANSWERS).where(ANSWERS.c.created_at < moment)
+        verdicts = sa.delete(FEEDBACK).where(FEEDBACK.c.at < moment)
+
+        def run(conn: Connection) -> int:
+            return int(conn.execute(answers).rowcount) + int(conn.execute(verdicts).rowcount)
+
+        return await self._writing(run)
+
     async def purge_threads(self, before: datetime) -> int:
         """Forget threads not answered in since `before` (follow-ups there end)."""
         statement = sa.delete(THREADS).where(THREADS.c.updated_at < aware_utc(before, "before"))
