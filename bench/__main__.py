@@ -20,10 +20,8 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,45 +32,9 @@ from typing import Any
 from bench import hostile, slash
 from bench.corpora import END_DAY, REPORTS_PER_DAY, SEED, generate
 from bench.dated import WARMUP
+from bench.machine import machine
 
 TARGETS_AT = 100_000
-
-
-def machine() -> dict[str, str]:
-    """CPU model, cores, RAM, Python, and the checkout's commit."""
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    ram = "unknown"
-    with open("/proc/meminfo") as f:
-        for line in f:
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 2**20:.1f} GiB"
-                break
-    root = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        commit += " (with uncommitted changes)" if dirty else ""
-    except OSError:
-        commit = "unknown"
-    return {
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "ram": ram,
-        "python": platform.python_version(),
-        "commit": commit or "unknown",
-    }
 
 
 async def run_worker(reports_dir: Path, args: argparse.Namespace) -> dict[str, Any]:

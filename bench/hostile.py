@@ -43,7 +43,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -65,6 +64,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.corpora import SEED, generate, seeds_dir
+from bench.machine import machine as measured_on
 from bench.slash import QUERIES, pct
 from tests.harness import free_port, sign
 
@@ -688,31 +688,8 @@ async def measure_scale(
 
 
 def machine(checkout: Path) -> dict[str, str]:
-    cpu = "unknown"
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    commit = "unknown"
-    with contextlib.suppress(OSError):
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=checkout,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        commit += " (with uncommitted changes)" if dirty else ""
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "python": platform.python_version(),
-        "commit": commit or "unknown",
-    }
+    """bench.machine's facts about the measured checkout, and when."""
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), **measured_on(checkout)}
 
 
 async def run(
