@@ -147,7 +147,7 @@ def changes_phase(
             return what_changed(stream, top=10, **kwargs)
 
         def command(text: str = text) -> object:
-            return answer(parse_command(text), snap)
+            return answer(parse_command(text), snap).message
 
         for _ in range(WARMUP):
             core()
@@ -251,7 +251,7 @@ def measure(reports_dir: str, runs: int, budget_s: float, added: bool) -> dict[s
     # The trends answer: trend_times over every trend, then the message (no warm-up: at
     # scale one call takes long enough, and the budget may stop after min_runs).
     snap = Snapshot(engine, trends, stream)
-    answer_lat, _ = repeat_ms(lambda: answer(Request("trends"), snap), runs, budget_s)
+    answer_lat, _ = repeat_ms(lambda: answer(Request("trends"), snap).message, runs, budget_s)
     times_lat, _ = repeat_ms(lambda: trend_times(trends, dates), runs, budget_s / 2, 1)
     out.update(
         trends_answer_runs=len(answer_lat),

@@ -27,13 +27,13 @@ SLOW_SECONDS = 2.6
 @pytest.fixture
 def slow_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every answer takes longer than Slack waits for an ack (in its worker thread)."""
-    real = answer_module.respond
+    real = answer_module.answer
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         time.sleep(SLOW_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(answer_module, "respond", slow)
+    monkeypatch.setattr(answer_module, "answer", slow)
 
 
 @pytest.mark.usefixtures("slow_answers")

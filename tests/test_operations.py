@@ -107,9 +107,7 @@ def test_debug_logging_keeps_slacks_sdk_quiet() -> None:
     before = root.level, list(root.handlers)
     try:
         configure_logging("DEBUG")
-        assert not logging.getLogger("slack_sdk.web.async_base_client").isEnabledFor(
-            logging.DEBUG
-        )
+        assert not logging.getLogger("slack_sdk.web.async_base_client").isEnabledFor(logging.DEBUG)
         assert logging.getLogger("probe.debug").isEnabledFor(logging.DEBUG)
     finally:
         root.setLevel(before[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from bot.ask.parse import Request, parse_window
@@ -104,50 +104,21 @@ def answer(
     deadline: float | None = None,
     answer_id: str | None = None,
     links: SourceLinks | None = None,
-) -> Message:
-    """The message that answers a request (ephemeral-style with Share, or visible).
+) -> Answered:
+    """The reply to a request (ephemeral-style with Share, or visible), and what it was
+    about. With an `answer_id`, a finding carries the feedback buttons that name it; with
+    `links` (LLMTREND_SOURCE_URL), citations link to their sources.
 
     The sources are read once, so a reload in the middle never mixes two indexes. Blocking
     (its cost grows with the corpus): Slack handlers call it through `answer_off_loop`.
     """
-    return respond(
-        request,
-        sources,
-        shareable=shareable,
-        offset=offset,
-        shared_by=shared_by,
-        deadline=deadline,
-        answer_id=answer_id,
-        links=links,
-    ).message
-
-
-def respond(
-    request: Request,
-    sources: Sources,
-    *,
-    shareable: bool = True,
-    offset: int = 0,
-    shared_by: str | None = None,
-    deadline: float | None = None,
-    answer_id: str | None = None,
-    links: SourceLinks | None = None,
-) -> Answered:
-    """`answer` with what the answer was about; with an `answer_id`, a finding carries the
-    feedback buttons that name it; with `links` (LLMTREND_SOURCE_URL), citations link to
-    their sources."""
-    answered = _respond(request, sources, shareable, offset, shared_by, deadline, links)
+    answered = _answer(request, sources, shareable, offset, shared_by, deadline, links)
     if answer_id and answered.rated:
-        rated = with_feedback(answered.message, answer_id)
-        answered = Answered(rated, *_about(answered))
+        answered = replace(answered, message=with_feedback(answered.message, answer_id))
     return answered
 
 
-def _about(a: Answered) -> tuple[str, str, tuple[str, ...], int, bool]:
-    return a.kind, a.query, a.citations, a.hits, a.rated
-
-
-def _respond(
+def _answer(
     request: Request,
     sources: Sources,
     shareable: bool,
@@ -205,8 +176,8 @@ def _cite(section: Section) -> str:
 
 
 async def answer_off_loop(request: Request, sources: Sources, **options: Any) -> Answered:
-    """`respond` in a worker thread, with the shared points' deadline: the event loop keeps
+    """`answer` in a worker thread, with the shared points' deadline: the event loop keeps
     serving everyone else however long the answer takes."""
     deadline = time.monotonic() + SHARED_POINTS_SECONDS
-    work = functools.partial(respond, request, sources, deadline=deadline, **options)
+    work = functools.partial(answer, request, sources, deadline=deadline, **options)
     return await asyncio.to_thread(work)

@@ -60,8 +60,8 @@ def reply_to(line: str, sources: Sources) -> Message:
     """What Slack would answer to one line typed in a channel or DM."""
     text = line.strip()
     if text.lower().startswith("/llmtrend"):
-        return answer(parse_command(text[len("/llmtrend") :]), sources)
-    return answer(parse_message(text), sources, shareable=False)
+        return answer(parse_command(text[len("/llmtrend") :]), sources).message
+    return answer(parse_message(text), sources, shareable=False).message
 
 
 def buttons_of(message: Message) -> list[Button]:
@@ -93,8 +93,8 @@ def press(button: Button, sources: Sources) -> Message:
         return read(button.value, sources)
     parsed = parse_press(button.action_id, button.value)
     if parsed.mode == "share":
-        return answer(parsed.request, sources, offset=parsed.offset, shared_by=CONSOLE_USER)
-    return answer(parsed.request, sources, offset=parsed.offset)
+        return answer(parsed.request, sources, offset=parsed.offset, shared_by=CONSOLE_USER).message
+    return answer(parsed.request, sources, offset=parsed.offset).message
 
 
 def read(value: str, sources: Sources) -> Message:
