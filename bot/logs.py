@@ -16,6 +16,15 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
+class OneLineFormatter(logging.Formatter):
+    """One record, one line: a line break inside a message (a value some library logs
+    from an unsigned request's query, say) is shown as \\n, so it cannot forge a line.
+    A traceback, appended after the message, keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - the API's name
+        return super().formatMessage(record).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def configure_logging(level: str, fmt: str = "text") -> None:
     """Log to stderr (stdout carries answers and JSON output) at `level`."""
     handler = logging.StreamHandler(sys.stderr)
@@ -24,7 +33,7 @@ def configure_logging(level: str, fmt: str = "text") -> None:
             JsonFormatter(JSON_FIELDS, rename_fields={"levelname": "level", "asctime": "time"})
         )
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(OneLineFormatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

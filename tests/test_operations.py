@@ -114,3 +114,15 @@ def test_debug_logging_keeps_slacks_sdk_quiet() -> None:
         root.handlers[:] = before[1]
         for name in ("slack_sdk", "slack_bolt", "llmtrend.bolt", "llmtrend.oauth"):
             logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def test_a_line_break_in_a_logged_value_cannot_forge_a_line() -> None:
+    import logging
+
+    from bot.logs import TEXT_FORMAT, OneLineFormatter
+
+    record = logging.LogRecord(
+        "slack_bolt.oauth", logging.WARNING, __file__, 1, "code: %s", ("x\nERROR forged",), None
+    )
+    line = OneLineFormatter(TEXT_FORMAT).format(record)
+    assert "\n" not in line and "x\\nERROR forged" in line
