@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.ask.answer import answer_off_loop
 from bot.ask.followup import THREAD_MEMORY, Asked, asks_the_bot, follow_up
+from bot.ask.parse import Request
 from bot.deps import Deps
 from bot.slack.observed import request_ids
 from handlers import Registered
@@ -37,6 +38,11 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
         return False
     user = event.get("user")
     return bool(user) and user != bot_user_id
+
+
+#: Stands for "some earlier question" when screening a thread message before its thread
+#: is looked up: a follow-up ("more") could only be meant for the bot if there was one.
+ANY_QUESTION = Asked(Request("search"))
 
 
 def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
@@ -126,6 +132,8 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         thread_ts, ts = event.get("thread_ts"), event.get("ts")
         if kind not in ("channel", "group") or not thread_ts or thread_ts == ts:
             return
+        if not asks_the_bot(event.get("text"), ANY_QUESTION, context.bot_user_id):
+            return  # chatter: not worth a database read, whoever's thread it is
         team, channel = body.get("team_id") or "", event.get("channel") or ""
         try:
             last = Asked.loads(await remembered(team, channel, thread_ts))

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 
 from bot.ask.parse import Request
 from bot.deps import Deps
@@ -53,17 +54,20 @@ def register(app: AsyncApp, deps: Deps, registered: Registered) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         """A result's Read button: open the section (the trigger lasts 3 s: at once)."""
-        await ack()
+        await ack()  # the HTTP answer goes out when this returns: the work is a task
         report_id, position, page = _pressed(action)
-        found = await asyncio.to_thread(lookup, report_id, position)
-        view = await asyncio.to_thread(view_of, found, page)
         trigger = body.get("trigger_id") or ""
-        deps.tasks.spawn(
-            context.client.views_open(trigger_id=trigger, view=view),
-            name="read-section",
-            ids=request_ids(context, body),
-            on_error=lambda _exc: as_message(found, body.get("response_url")),
-        )
+
+        async def work() -> None:
+            found = await asyncio.to_thread(lookup, report_id, position)
+            view = await asyncio.to_thread(view_of, found, page)
+            try:
+                await context.client.views_open(trigger_id=trigger, view=view)
+            except SlackApiError:
+                await as_message(found, body.get("response_url"))
+                raise  # logged, with the request's ids
+
+        deps.tasks.spawn(work(), name="read-section", ids=request_ids(context, body))
 
     async def on_move(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
@@ -114,14 +118,19 @@ async def show(
     if found.section is None:
         await ack(response_type="ephemeral", **show_text(found, url))
         return
-    view = await asyncio.to_thread(section_modal, found, 0, url)
     await ack()
-    deps.tasks.spawn(
-        context.client.views_open(trigger_id=command.get("trigger_id") or "", view=view),
-        name="show-section",
-        ids=request_ids(context, command),
-        on_error=lambda _exc: _send_text(show_text(found, url), command.get("response_url")),
-    )
+    trigger = command.get("trigger_id") or ""
+
+    async def work() -> None:
+        view = await asyncio.to_thread(section_modal, found, 0, url)
+        try:
+            await context.client.views_open(trigger_id=trigger, view=view)
+        except SlackApiError:
+            message = await asyncio.to_thread(show_text, found, url)
+            await _send_text(message, command.get("response_url"))
+            raise  # logged, with the request's ids
+
+    deps.tasks.spawn(work(), name="show-section", ids=request_ids(context, command))
 
 
 async def _send_text(message: dict[str, Any], response_url: str | None) -> None:

@@ -8,6 +8,7 @@ a long section is spread over pages, never cut.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -46,8 +47,15 @@ def section_url(found: FoundSection, links: SourceLinks | None) -> str | None:
 
 def pages(text: str) -> list[list[str]]:
     """The section's mrkdwn blocks, BLOCKS_PER_PAGE to a page (at least one page)."""
-    chunks = section_mrkdwn(text) or [""]
-    return [chunks[i : i + BLOCKS_PER_PAGE] for i in range(0, len(chunks), BLOCKS_PER_PAGE)]
+    chunks = _chunks(text) or ("",)
+    return [list(chunks[i : i + BLOCKS_PER_PAGE]) for i in range(0, len(chunks), BLOCKS_PER_PAGE)]
+
+
+@functools.lru_cache(maxsize=32)
+def _chunks(text: str) -> tuple[str, ...]:
+    """A section rendered once for all its pages: paging through a long one (each press
+    redraws the modal) does not render it again each time."""
+    return tuple(section_mrkdwn(text))
 
 
 def _heading(found: FoundSection) -> tuple[str, str]:
@@ -128,7 +136,7 @@ def show_text(found: FoundSection, url: str | None = None) -> Message:
         text = strings.show_not_found(found.error or "empty", found.asked, names)
         return message(text, [section(escape(text))])
     title, about = _heading(found)
-    chunks = section_mrkdwn(found.section.text)
+    chunks = _chunks(found.section.text)
     shown: list[str] = []
     for chunk in chunks:  # Slack refuses a message much over ~12,000 characters of blocks
         if sum(map(len, shown)) + len(chunk) > MESSAGE_TEXT_CHARS:
